@@ -1,0 +1,204 @@
+"""Run the tutorial's listings and cache what they print and draw.
+
+This is a plain module: MkDocs calls it through a thin hook (``site_tools/mkdocs_hooks.py``), the tests
+call it directly, and ``python -m site_tools.listings`` runs it from a shell.
+
+Each listing runs in its own process, forked by ``site_tools.run_listing`` (which imports
+Matplotlib once), so listings cannot disturb each other or the caller, and they run in parallel.
+
+Results are cached by content: the cache key of a listing is a hash of its bytes, of the runner
+(which sets the figure style) and of the Python, NumPy and Matplotlib versions. A build with nothing
+changed runs nothing; editing one listing re-runs that listing only. A cache entry is written to a
+temporary folder and renamed into place once complete, so a failed or interrupted run never leaves a
+partial entry behind. A failing listing raises :class:`ListingError` with the listing's traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS = ROOT / "snippets"
+#: Default cache folder; ``TUTORIAL_CACHE_DIR`` overrides it (the tests use fresh ones).
+DEFAULT_CACHE = ROOT / ".cache" / "listings"
+RUNNER = Path(__file__).with_name("run_listing.py")
+PALETTES = ("light", "dark")
+
+
+class ListingError(RuntimeError):
+    """A listing failed to run; the message holds its traceback."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure a listing showed, drawn once per site palette."""
+
+    number: int
+    light: Path
+    dark: Path
+
+    def site_path(self, listing: str, palette: str) -> str:
+        """Where the figure is published in the site, e.g. ``figures/step06_plot_sine-1-light.png``."""
+        return f"figures/{listing}-{self.number}-{palette}.png"
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one listing printed, drew and ended with."""
+
+    name: str
+    source: Path
+    directory: Path
+    stdout: str
+    values: dict[str, Any]
+    figures: tuple[Figure, ...]
+
+
+@dataclass
+class Report:
+    """The result of :func:`build`: every listing's run, and which of them were executed (not cached)."""
+
+    runs: dict[str, Run] = field(default_factory=dict)
+    executed: list[str] = field(default_factory=list)
+
+
+def discover(folder: Path = SNIPPETS) -> list[Path]:
+    """Return the listings in ``folder``: every ``.py`` file except ``__init__.py`` and ``_private.py``."""
+    return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+
+
+def cache_dir() -> Path:
+    """Return the cache folder: ``$TUTORIAL_CACHE_DIR`` if set, else ``.cache/listings``."""
+    return Path(os.environ.get("TUTORIAL_CACHE_DIR", DEFAULT_CACHE))
+
+
+def _environment_fingerprint() -> bytes:
+    parts = [sys.version, version("numpy"), version("matplotlib"), RUNNER.read_text(encoding="utf-8")]
+    return "\0".join(parts).encode()
+
+
+def key(listing: Path) -> str:
+    """Return the cache key of ``listing``: a hash of its bytes and of everything that shapes its output."""
+    digest = hashlib.sha256(_environment_fingerprint())
+    digest.update(b"\0" + listing.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _load(name: str, source: Path, directory: Path) -> Run:
+    figures = []
+    number = 1
+    while (directory / f"{number}-light.png").exists():
+        figures.append(Figure(number, directory / f"{number}-light.png", directory / f"{number}-dark.png"))
+        number += 1
+    return Run(
+        name=name,
+        source=source,
+        directory=directory,
+        stdout=(directory / "stdout.txt").read_text(encoding="utf-8").rstrip("\n"),
+        values=json.loads((directory / "values.json").read_text(encoding="utf-8")),
+        figures=tuple(figures),
+    )
+
+
+def _execute(jobs: dict[Path, Path]) -> dict[Path, str]:
+    """Run the listings ``{listing: cache target}`` in one runner process; return errors by listing."""
+    if not jobs:
+        return {}
+    scratch = {}
+    for listing, target in jobs.items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        scratch[listing] = Path(tempfile.mkdtemp(prefix=f".{listing.stem}-", dir=target.parent))
+    workdir = Path(tempfile.mkdtemp(prefix="listing-cwd-"))
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
+    arguments = [str(part) for listing in jobs for part in (listing, scratch[listing])]
+    errors: dict[Path, str] = {}
+    try:
+        done = subprocess.run(
+            [sys.executable, str(RUNNER), *arguments],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        for listing, target in jobs.items():
+            folder = scratch[listing]
+            if (folder / "error.txt").exists():
+                errors[listing] = (folder / "error.txt").read_text(encoding="utf-8")
+            elif not (folder / "done").exists():
+                errors[listing] = f"the runner stopped (exit {done.returncode}):\n{done.stderr}"
+            else:
+                (folder / "done").unlink()
+                folder.rename(target)
+        if done.stderr and not errors:
+            errors[next(iter(jobs))] = (
+                f"the runner wrote to stderr (warnings are errors here):\n{done.stderr}"
+            )
+    finally:
+        for folder in scratch.values():
+            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+    return errors
+
+
+def _prune(folder: Path, keep: str) -> None:
+    for old in folder.iterdir():
+        if old.name != keep and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def build(listings: list[Path] | None = None, cache: Path | None = None) -> Report:
+    """Run every listing that has no cache entry yet and return all their results.
+
+    Parameters
+    ----------
+    listings
+        The listing files; by default every listing in ``snippets/``.
+    cache
+        The cache folder; by default :func:`cache_dir`.
+
+    Raises
+    ------
+    ListingError
+        If a listing fails. Listings that succeeded are cached all the same.
+    """
+    listings = discover() if listings is None else listings
+    cache = cache_dir() if cache is None else cache
+    report = Report()
+    targets = {p: cache / p.stem / key(p) for p in listings}
+    stale = {p: target for p, target in targets.items() if not (target / "values.json").exists()}
+    errors = _execute(stale)
+    for listing, target in stale.items():
+        if listing not in errors:
+            report.executed.append(listing.stem)
+            _prune(target.parent, keep=target.name)
+    if errors:
+        raise ListingError("\n\n".join(f"{p} failed:\n{text}" for p, text in errors.items()))
+    for listing, target in targets.items():
+        report.runs[listing.stem] = _load(listing.stem, listing, target)
+    return report
+
+
+def main() -> None:
+    """Build every listing and say which ran and which came from the cache."""
+    report = build()
+    for name, run in report.runs.items():
+        how = "ran" if name in report.executed else "cached"
+        print(
+            f"{how:6} {name}: {len(run.figures)} figure(s), {len(run.stdout.splitlines())} line(s) of output"
+        )
+
+
+if __name__ == "__main__":
+    main()

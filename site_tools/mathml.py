@@ -1,0 +1,91 @@
+"""A Python-Markdown extension that renders TeX math to MathML when the site is built.
+
+It is ``pymdownx.arithmatex`` (same syntax: ``$...$`` inline, ``$$...$$`` display) with the output
+swapped: instead of leaving TeX for a JavaScript renderer, each formula is converted by ``latex2mathml``
+into MathML, which browsers render natively. Pages therefore need no script, no web font and no CDN to
+show math. A formula that cannot be converted fails the build.
+
+Use it in ``mkdocs.yml`` as ``- site_tools.mathml``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from latex2mathml.converter import convert
+from markdown import Markdown
+from pymdownx.arithmatex import ArithmatexExtension, BlockArithmatexProcessor, InlineArithmatexPattern
+
+#: Traces of TeX that ``latex2mathml`` passed through instead of converting.
+_UNCONVERTED = re.compile(r"<m[io]>(?:&|\\[A-Za-z]+)</m[io]>")
+
+
+class MathConversionError(ValueError):
+    """A formula could not be converted to MathML."""
+
+
+def to_mathml(tex: str, display: str) -> str:
+    """Convert one TeX formula to a ``<math>`` element.
+
+    Parameters
+    ----------
+    tex
+        The formula, without delimiters.
+    display
+        ``"inline"`` or ``"block"``.
+
+    Raises
+    ------
+    MathConversionError
+        If the formula uses TeX that ``latex2mathml`` does not convert (for example ``aligned``).
+    """
+    try:
+        mathml = convert(tex.strip(), display=display)
+    except Exception as error:
+        raise MathConversionError(f"cannot convert math {tex!r}: {error}") from error
+    leftover = _UNCONVERTED.search(mathml)
+    if leftover:
+        raise MathConversionError(f"cannot convert math {tex!r}: {leftover.group(0)} left unconverted")
+    return mathml
+
+
+class _InlineMath(InlineArithmatexPattern):
+    def __init__(self, pattern: str, config: dict[str, Any], md: Markdown) -> None:
+        super().__init__(pattern, config)
+        self.md = md
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Any, int, int]:
+        element, start, end = super().handleMatch(m, data)
+        if isinstance(element, str):  # an escaped dollar, not math
+            return element, start, end
+        return self.md.htmlStash.store(to_mathml(element.text, "inline")), start, end
+
+
+class _BlockMath(BlockArithmatexProcessor):
+    def generic_output(self, parent: etree.Element, math: str) -> None:
+        element = etree.SubElement(parent, "div", {"class": "math-display"})
+        element.text = self.parser.md.htmlStash.store(to_mathml(math, "block"))
+
+
+class MathMLExtension(ArithmatexExtension):
+    """Arithmatex's syntax, rendered to MathML at build time."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        """Register arithmatex, then replace its two processors with the MathML ones."""
+        self.setConfig("generic", True)
+        self.setConfig("tex_inline_wrap", ["", ""])
+        super().extendMarkdown(md)
+        config = self.getConfigs()
+        inline = md.inlinePatterns["arithmatex-inline"]
+        md.inlinePatterns.register(_InlineMath(inline.pattern, config, md), "arithmatex-inline", 189.9)
+        block = md.parser.blockprocessors["arithmatex-block"]
+        md.parser.blockprocessors.register(
+            _BlockMath(block.pattern.pattern, config, md), "arithmatex-block", 79.9
+        )
+
+
+def makeExtension(**kwargs: Any) -> MathMLExtension:
+    """Return the extension, as Python-Markdown expects."""
+    return MathMLExtension(**kwargs)

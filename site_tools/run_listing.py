@@ -1,0 +1,168 @@
+"""Run listings as scripts and keep what they print and show.
+
+Usage: ``python -m site_tools.run_listing LISTING OUTDIR [LISTING OUTDIR ...]``
+
+Matplotlib is imported once (it takes seconds); then each listing runs in a child process forked from
+this one, as many at once as there are CPUs, so listings stay isolated from each other yet share the
+import. A listing that fails leaves its traceback in ``OUTDIR/error.txt``; one that succeeds leaves
+``OUTDIR/done``. The exit status is the number of failed listings.
+
+Each listing runs twice with Matplotlib's Agg backend, once per site palette. Each figure it would show
+is saved as ``OUTDIR/<n>-light.png`` and ``OUTDIR/<n>-dark.png``; what it prints goes to ``stdout.txt``
+and its final numeric variables to ``values.json``. Both runs must print the same text: a listing whose
+output changes from run to run is an error, because the page would not match what a reader gets.
+An exception in the listing ends this process with the listing's own traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+import json
+import numbers
+import os
+import runpy
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+#: Text and line colours for each palette of the site. Backgrounds stay transparent so a figure sits on
+#: the page's own background (white in light mode, slate in dark mode).
+PALETTES: dict[str, dict[str, Any]] = {
+    "light": {
+        "text": "#1f2328",
+        "grid": "#d0d7de",
+        "cycle": ["#1565c0", "#d84315", "#2e7d32", "#6a1b9a", "#00838f", "#5d4037"],
+    },
+    "dark": {
+        "text": "#e6e8eb",
+        "grid": "#4a505c",
+        "cycle": ["#64b5f6", "#ffab6e", "#81c784", "#ce93d8", "#4dd0e1", "#bcaaa4"],
+    },
+}
+
+
+def style(palette: str) -> dict[str, Any]:
+    """Return the Matplotlib rcParams for one palette.
+
+    Parameters
+    ----------
+    palette
+        ``"light"`` or ``"dark"``.
+    """
+    colours = PALETTES[palette]
+    text = colours["text"]
+    return {
+        "figure.figsize": (7.0, 4.0),
+        "figure.dpi": 100,
+        "savefig.dpi": 120,
+        "savefig.transparent": True,
+        "savefig.bbox": "tight",
+        "font.size": 12,
+        "axes.prop_cycle": matplotlib.cycler(color=colours["cycle"]),
+        "axes.edgecolor": text,
+        "axes.labelcolor": text,
+        "axes.grid": True,
+        "grid.color": colours["grid"],
+        "grid.linewidth": 0.8,
+        "lines.linewidth": 2.2,
+        "text.color": text,
+        "xtick.color": text,
+        "ytick.color": text,
+        "legend.frameon": False,
+        "svg.hashsalt": "gradient-descent",
+    }
+
+
+def _save_open_figures(outdir: Path, palette: str, saved: list[Path]) -> None:
+    for number in plt.get_fignums():
+        path = outdir / f"{len(saved) + 1}-{palette}.png"
+        plt.figure(number).savefig(path, metadata={"Software": None})
+        saved.append(path)
+    plt.close("all")
+
+
+def _show(outdir: Path, palette: str, saved: list[Path], *args: object, **kwargs: object) -> None:
+    """Stand-in for ``plt.show``: save the figures a reader would see, then close them."""
+    _save_open_figures(outdir, palette, saved)
+
+
+def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
+    values: dict[str, float | int] = {}
+    for key, value in namespace.items():
+        if key.startswith("_") or isinstance(value, bool):
+            continue
+        if isinstance(value, numbers.Integral):
+            values[key] = int(value)
+        elif isinstance(value, numbers.Real):
+            values[key] = float(value)
+    return values
+
+
+def run(listing: Path, outdir: Path) -> None:
+    """Run ``listing`` once per palette and write its figures, output and values into ``outdir``."""
+    outputs: dict[str, str] = {}
+    for palette in PALETTES:
+        saved: list[Path] = []
+        buffer = io.StringIO()
+        original_show = plt.show
+        plt.show = functools.partial(_show, outdir, palette, saved)
+        try:
+            with plt.style.context(style(palette)), contextlib.redirect_stdout(buffer):
+                namespace = runpy.run_path(str(listing), run_name="__main__")
+                _save_open_figures(outdir, palette, saved)
+        finally:
+            plt.show = original_show
+        outputs[palette] = buffer.getvalue()
+        if palette == "light":
+            values = _final_values(namespace)
+    if outputs["light"] != outputs["dark"]:
+        raise RuntimeError(f"{listing} printed different output on two runs: fix its seed")
+    (outdir / "stdout.txt").write_text(outputs["light"], encoding="utf-8")
+    (outdir / "values.json").write_text(json.dumps(values, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def _child(listing: Path, outdir: Path) -> int:
+    try:
+        sys.stdin.close()
+        run(listing, outdir)
+    except Exception:  # noqa: BLE001 (any failure is reported to the parent)
+        (outdir / "error.txt").write_text(traceback.format_exc(), encoding="utf-8")
+        return 1
+    (outdir / "done").write_text("", encoding="utf-8")
+    return 0
+
+
+def main(arguments: list[str]) -> int:
+    """Run each (listing, outdir) pair in a forked child, ``os.cpu_count()`` at a time."""
+    jobs = [(Path(arguments[i]).resolve(), Path(arguments[i + 1])) for i in range(0, len(arguments), 2)]
+    running: dict[int, Path] = {}
+    failures = 0
+    for listing, outdir in jobs:
+        if len(running) >= (os.cpu_count() or 1):
+            _, status = os.wait()
+            failures += status != 0
+            running.pop(_)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os._exit(_child(listing, outdir))
+        running[pid] = outdir
+    while running:
+        pid, status = os.wait()
+        failures += status != 0
+        running.pop(pid)
+    return failures
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
