@@ -26,7 +26,8 @@ log = logging.getLogger("mkdocs.hooks.listings")
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Run the listings and expose their results as the ``listings`` variable."""
     report = listings.build()
-    log.info("listings: %d ran, %d from the cache", len(report.executed), len(report.runs) - len(report.executed))
+    cached = len(report.runs) - len(report.executed)
+    log.info("listings: %d ran, %d from the cache", len(report.executed), cached)
     config.extra["listings"] = report.runs
     return config
 

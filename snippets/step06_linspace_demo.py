@@ -1,4 +1,7 @@
 import numpy as np
 
-print(np.linspace(0, 100, 5))
-print(np.sin(np.linspace(0, np.pi, 5)))
+x = np.linspace(0, 100, 5)
+print(x)
+
+angles = np.linspace(0, np.pi, 5)
+print(np.sin(angles).round(3))

@@ -1,0 +1,72 @@
+"""Listing results are cached by content, deterministic, and never half-written or stale."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SNIPPETS
+
+from site_tools.listings import ListingError, Report, build, discover
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Report]:
+    cache = tmp_path_factory.mktemp("cold")
+    return cache, build(discover(SNIPPETS), cache)
+
+
+def test_a_cold_build_runs_every_listing(cold: tuple[Path, Report]):
+    _, report = cold
+    assert sorted(report.executed) == sorted(p.stem for p in discover(SNIPPETS))
+
+
+def test_a_warm_build_runs_nothing_and_returns_the_same_results(cold: tuple[Path, Report]):
+    cache, first = cold
+    again = build(discover(SNIPPETS), cache)
+    assert again.executed == []
+    assert {n: (r.stdout, r.values) for n, r in again.runs.items()} == {
+        n: (r.stdout, r.values) for n, r in first.runs.items()
+    }
+
+
+def test_two_clean_builds_are_byte_identical(cold: tuple[Path, Report], tmp_path: Path):
+    cache, _ = cold
+    build(discover(SNIPPETS), tmp_path)
+    first, second = files(cache), files(tmp_path)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+    assert any(name.endswith("-dark.png") for name in first)
+
+
+def test_editing_one_listing_reruns_only_that_listing(tmp_path: Path):
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    for name in ("step04_check_setup", "step06_linspace_demo"):
+        shutil.copy(SNIPPETS / f"{name}.py", folder)
+    cache = tmp_path / "cache"
+    assert sorted(build(discover(folder), cache).executed) == ["step04_check_setup", "step06_linspace_demo"]
+    edited = folder / "step06_linspace_demo.py"
+    edited.write_text(edited.read_text() + 'print("edited")\n')
+    report = build(discover(folder), cache)
+    assert report.executed == ["step06_linspace_demo"]
+    assert report.runs["step06_linspace_demo"].stdout.endswith("edited")
+    assert len(list((cache / "step06_linspace_demo").iterdir())) == 1, "the stale entry is removed"
+
+
+def test_a_failing_listing_raises_its_own_traceback_and_caches_nothing(tmp_path: Path):
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import numpy as np\n\nprint(np.zeros(2) @ np.zeros(3))\n")
+    cache = tmp_path / "cache"
+    with pytest.raises(ListingError) as failure:
+        build(discover(folder), cache)
+    message = str(failure.value)
+    assert f'File "{folder / "broken.py"}", line 3' in message
+    assert "ValueError" in message
+    assert list((cache / "broken").iterdir()) == []

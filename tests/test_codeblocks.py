@@ -1,0 +1,120 @@
+"""Every code block the site publishes runs, after snippet expansion, exactly as a reader sees it.
+
+The pages hold ``--8<--`` directives, not code; the blocks are extracted with pytest-codeblocks'
+extraction API from the Markdown *after* pymdownx.snippets has expanded it with the site's own
+options. pytest-codeblocks itself only runs fences whose info string is exactly ``python``, ``sh`` or
+``bash``; here the language is the first word of the info string, so fences with a title run too, and
+a count proves no fence was passed over. A block is skipped only by a
+``<!--pytest.mark.skip(reason="...")-->`` comment on the line above its fence, with a reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+from conftest import DOCS, SNIPPETS, expand_snippets
+from pytest_codeblocks import extract_from_buffer
+from pytest_codeblocks.main import CodeBlock
+
+from site_tools.listings import discover
+
+#: Languages whose blocks are executed. Anything else must be one of DISPLAY_ONLY.
+RUNNABLE = {"python", "sh", "bash"}
+#: Languages that are shown, never run: output, configuration, and plain text.
+DISPLAY_ONLY = {"text", "toml", "yaml", "json", "ini"}
+FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(?P<info>[^`\s][^`]*)?$")
+
+
+@dataclass(frozen=True)
+class PublishedBlock:
+    page: str
+    block: CodeBlock
+
+    @property
+    def language(self) -> str:
+        return (self.block.syntax or "").split(" ", 1)[0]
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.block.lineno}"
+
+
+def pages() -> list[Path]:
+    return sorted(DOCS.rglob("*.md"))
+
+
+def published_blocks() -> list[PublishedBlock]:
+    blocks = []
+    for page in pages():
+        expanded = expand_snippets(page.read_text(encoding="utf-8"))
+        for block in extract_from_buffer(io.StringIO(expanded)):
+            blocks.append(PublishedBlock(page.relative_to(DOCS).as_posix(), block))
+    return blocks
+
+
+def opening_fences(text: str) -> list[str]:
+    """The info strings of the opening fences in ``text`` (counted independently of pytest-codeblocks)."""
+    infos, inside = [], None
+    for line in text.splitlines():
+        m = FENCE.match(line)
+        if m and inside is None:
+            inside = m.group(1)
+            infos.append((m.group("info") or "").strip())
+        elif inside is not None and line.strip().startswith(inside) and not line.strip().strip(inside[0]):
+            inside = None
+    return infos
+
+
+BLOCKS = published_blocks()
+
+
+def test_every_fence_was_extracted_and_has_a_known_language():
+    for page in pages():
+        infos = opening_fences(expand_snippets(page.read_text(encoding="utf-8")))
+        extracted = [b for b in BLOCKS if b.page == page.relative_to(DOCS).as_posix()]
+        assert len(infos) == len(extracted), f"{page.name}: some fences were not extracted"
+        for info in infos:
+            language = info.split(" ", 1)[0]
+            assert language in RUNNABLE | DISPLAY_ONLY, f"{page.name}: fence language {info!r}"
+
+
+def test_some_blocks_run_and_every_skip_has_a_reason():
+    runnable = [b for b in BLOCKS if b.language in RUNNABLE]
+    assert len([b for b in runnable if not b.block.marks]) >= 5
+    for b in runnable:
+        for mark in b.block.marks:
+            assert re.fullmatch(r'pytest\.mark\.skip\(reason="[^"]{10,}"\)', mark), f"{b}: {mark}"
+
+
+def params() -> list:
+    found = []
+    for b in BLOCKS:
+        if b.language in RUNNABLE:
+            marks = [eval(mark, {"pytest": pytest}) for mark in b.block.marks]
+            found.append(pytest.param(b, id=str(b), marks=marks))
+    return found
+
+
+@pytest.mark.parametrize("published", params())
+def test_published_block_runs(published: PublishedBlock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    code = published.block.code
+    if published.language == "python":
+        with contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code, str(published), "exec"), {"__name__": "__main__"})
+        plt.close("all")
+    else:
+        # The reader has saved the listings in their project folder, as the pages ask.
+        for listing in discover(SNIPPETS):
+            shutil.copy(listing, tmp_path)
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        done = subprocess.run(code, shell=True, env=env, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr

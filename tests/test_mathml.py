@@ -1,0 +1,35 @@
+"""Math is converted to MathML when the site is built, and unconvertible TeX fails loudly."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from site_tools.mathml import MathConversionError, to_mathml
+
+
+def render(text: str) -> str:
+    return markdown.Markdown(extensions=["site_tools.mathml"]).convert(text)
+
+
+def test_inline_math_becomes_inline_mathml():
+    html = render(r"The cubic $\hat{y} = a + b x$ is fitted.")
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in html
+    assert "$" not in html
+    assert "\\hat" not in html
+
+
+def test_display_math_becomes_a_block():
+    html = render("Before.\n\n$$\n\\frac{\\partial L}{\\partial a} = \\sum_{i=1}^{N} x_i\n$$\n")
+    assert '<div class="math-display"><math' in html
+    assert "<mfrac>" in html
+    assert "&#x02211;" in html  # the summation sign
+
+
+def test_an_escaped_dollar_stays_a_dollar():
+    assert "costs $5" in render(r"It costs \$5.")
+
+
+def test_unsupported_tex_fails_instead_of_leaking_into_the_page():
+    with pytest.raises(MathConversionError, match="aligned"):
+        to_mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", "block")

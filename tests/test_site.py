@@ -1,0 +1,119 @@
+"""The strictly built site has every chapter, its figures, its output, rendered math and no leftovers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SiteBuild, build_site, mkdocs_config, run_listing
+
+#: Pages (by their folder in the built site) and the listings whose figures they must show.
+FIGURES = {
+    "": ["step09_gradient_descent"],
+    "plot-the-sine": ["step06_plot_sine"],
+    "cheat": ["step07_cheat"],
+    "random-start": ["step08_random_start"],
+    "gradient-descent": ["step09_gradient_descent"],
+}
+#: Pages that teach with formulas.
+MATH_PAGES = ["", "the-exercise", "gradient-descent"]
+#: Traces of TeX that did not become MathML.
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|sin|pi|cdot|text|leftarrow)\b|\$[^$\s]")
+
+
+def nav_pages() -> list[str]:
+    """The built folders of the pages in the navigation ("" is the home page)."""
+    folders = []
+    for item in mkdocs_config()["nav"]:
+        (source,) = item.values()
+        folders.append("" if source == "index.md" else source.removesuffix(".md"))
+    return folders
+
+
+def page(site: Path, folder: str) -> BeautifulSoup:
+    return BeautifulSoup((site / folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def prose_text(soup: BeautifulSoup) -> str:
+    """The visible text of the article, without code, math, scripts or styles."""
+    article = soup.select_one("article") or soup
+    for element in article.select("pre, code, math, script, style"):
+        element.decompose()
+    return article.get_text(" ")
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_every_page_is_built_without_template_leftovers(built_site: Path, folder: str):
+    html = (built_site / folder / "index.html").read_text(encoding="utf-8")
+    assert "{{" not in html
+    assert "{%" not in html
+    assert page(built_site, folder).select_one('meta[name="description"]')["content"]
+
+
+@pytest.mark.parametrize(("folder", "names"), FIGURES.items())
+def test_chapter_shows_its_figures_in_both_palettes(built_site: Path, folder: str, names: list[str]):
+    soup = page(built_site, folder)
+    sources = {img["src"].split("#")[0].rsplit("/", 1)[-1] for img in soup.select("article img")}
+    for name in names:
+        for palette in ("light", "dark"):
+            filename = f"{name}-1-{palette}.png"
+            assert filename in sources
+            assert (built_site / "figures" / filename).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_every_image_has_alt_text_and_every_figure_a_caption(built_site: Path, folder: str):
+    soup = page(built_site, folder)
+    for img in soup.select("article img"):
+        assert len(img.get("alt", "").split()) >= 4, img
+    for figure in soup.select("article figure"):
+        assert figure.select_one("figcaption").get_text(strip=True)
+
+
+@pytest.mark.parametrize("folder", MATH_PAGES)
+def test_math_pages_contain_mathml(built_site: Path, folder: str):
+    assert page(built_site, folder).select("article math")
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_no_raw_tex_is_left_in_the_prose(built_site: Path, folder: str):
+    text = prose_text(page(built_site, folder))
+    assert not RAW_TEX.search(text), RAW_TEX.search(text)
+
+
+def test_step9_page_shows_the_output_its_listing_prints(built_site: Path):
+    blocks = [pre.get_text() for pre in page(built_site, "gradient-descent").select("article pre")]
+    expected = run_listing("step09_gradient_descent").stdout.strip()
+    assert any(block.strip() == expected for block in blocks)
+
+
+def test_numbers_in_the_prose_are_the_ones_the_listing_computed(built_site: Path):
+    ns = run_listing("step09_gradient_descent").namespace
+    text = prose_text(page(built_site, "gradient-descent"))
+    assert f"final loss is {ns['loss']:.2f}" in text
+    for name in "abcd":
+        assert f"{ns[name]:.4f}" in text
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
+    soup = page(built_site, folder)
+    for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+        for element in soup.find_all(tag):
+            url = element.get(attribute, "")
+            assert not re.match(r"(?i)(https?:)?//", url), f"{tag} loads {url}"
+
+
+def test_a_second_build_runs_no_listing(site_build: SiteBuild, tmp_path: Path):
+    again = build_site(tmp_path / "site", site_build.cache)
+    assert "listings: 0 ran, " in again.log
+    assert "listings: 0 ran, " not in site_build.log  # the first build was cold
+
+
+def test_nothing_is_written_into_docs(built_site: Path):
+    from conftest import DOCS
+
+    generated = [p for p in DOCS.rglob("*") if p.suffix in {".png", ".svg", ".ipynb", ".txt"}]
+    assert generated == []
