@@ -82,14 +82,15 @@ def cache_dir() -> Path:
     return Path(os.environ.get("TUTORIAL_CACHE_DIR", DEFAULT_CACHE))
 
 
-def _environment_fingerprint() -> bytes:
+def environment_fingerprint() -> bytes:
+    """Everything besides the listing itself that shapes its output: Python, NumPy, Matplotlib, runner."""
     parts = [sys.version, version("numpy"), version("matplotlib"), RUNNER.read_text(encoding="utf-8")]
     return "\0".join(parts).encode()
 
 
-def key(listing: Path) -> str:
-    """Return the cache key of ``listing``: a hash of its bytes and of everything that shapes its output."""
-    digest = hashlib.sha256(_environment_fingerprint())
+def key(listing: Path, environment: bytes | None = None) -> str:
+    """Return the cache key of ``listing``: a hash of its bytes and of :func:`environment_fingerprint`."""
+    digest = hashlib.sha256(environment_fingerprint() if environment is None else environment)
     digest.update(b"\0" + listing.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -176,7 +177,8 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
     listings = discover() if listings is None else listings
     cache = cache_dir() if cache is None else cache
     report = Report()
-    targets = {p: cache / p.stem / key(p) for p in listings}
+    environment = environment_fingerprint()
+    targets = {p: cache / p.stem / key(p, environment) for p in listings}
     stale = {p: target for p, target in targets.items() if not (target / "values.json").exists()}
     errors = _execute(stale)
     for listing, target in stale.items():
