@@ -22,6 +22,15 @@ from pymdownx.arithmatex import ArithmatexExtension, BlockArithmatexProcessor, I
 _UNCONVERTED = re.compile(r"<m[io]>(?:&|\\[A-Za-z]+)</m[io]>")
 
 
+#: A minus sign that starts a group, or follows an opening bracket, a comma or a relation: a sign, not
+#: a subtraction. latex2mathml leaves it in a flat row, where browsers space it like a binary operator
+#: ("sin( - x)"); marking it as a prefix operator sets it tight ("sin(-x)").
+_SIGN_MINUS = re.compile(
+    r"(<mrow>|<mo[^>]*>(?:&#x00028;|&#x0005B;|\(|\[|&#x0002C;|&#x0003D;|&#x02208;|&#x02264;|&#x02265;)</mo>)"
+    r"<mo>&#x02212;</mo>"
+)
+
+
 class MathConversionError(ValueError):
     """A formula could not be converted to MathML."""
 
@@ -45,6 +54,7 @@ def to_mathml(tex: str, display: str) -> str:
         mathml = convert(tex.strip(), display=display)
     except Exception as error:
         raise MathConversionError(f"cannot convert math {tex!r}: {error}") from error
+    mathml = _SIGN_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', mathml)
     leftover = _UNCONVERTED.search(mathml)
     if leftover:
         raise MathConversionError(f"cannot convert math {tex!r}: {leftover.group(0)} left unconverted")

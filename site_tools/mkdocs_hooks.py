@@ -1,43 +1,114 @@
-"""MkDocs hooks: a thin adapter from MkDocs to :mod:`site_tools.listings`.
+"""MkDocs hooks: a thin adapter from MkDocs to :mod:`site_tools.listings` and :mod:`site_tools.notebooks`.
+
+Listings (chapters):
 
 - ``on_config`` runs the listings (cached by content) before mkdocs-macros reads ``extra``, so every
   page can quote ``{{ listings.NAME.stdout }}`` and ``{{ listings.NAME.values.VAR }}``.
 - ``on_files`` publishes each figure as ``figures/NAME-N-light.png`` / ``-dark.png`` straight from the
   cache: nothing is written into ``docs/``, so ``mkdocs serve`` does not rebuild in a loop.
 
-A failing listing raises, which fails the build with the listing's traceback: a page is never built
+Exercises (notebooks rendered and executed by mkdocs-jupyter):
+
+- ``on_config`` points mkdocs-jupyter at this project's template (no inlined JupyterLab CSS, no
+  MathJax CDN), extends its cache key with everything its own key ignores (the ``snippets`` package,
+  the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that ``breakpoint()`` in an
+  exercise cannot wait for input, and exposes the list of exercises as ``{{ exercises }}``.
+- ``on_files`` swaps each ``docs/exercises/exNN_slug.py`` for the copy mkdocs-jupyter should render
+  (math already MathML) and adds the ``exNN_slug.ipynb`` download next to the page.
+- ``on_page_content`` drops the ``cell-id`` anchors nbconvert writes: jupytext gives cells random ids,
+  which would make two builds of the same notebook differ.
+
+A failing listing or notebook raises, which fails the build with its traceback: a page is never built
 with a stale or missing figure.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import re
+from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs_jupyter import config as jupyter_config
+from mkdocs_jupyter import plugin as jupyter_plugin
 
-from site_tools import listings
+from site_tools import listings, notebooks
 
-log = logging.getLogger("mkdocs.hooks.listings")
+log = logging.getLogger("mkdocs.hooks.site_tools")
+NOTEBOOK_TEMPLATES = Path(__file__).with_name("nbtemplates")
+#: Where the page copies of the exercises go (outside docs/, so `mkdocs serve` does not loop).
+RENDERED_DOCS = listings.ROOT / ".cache" / "notebooks"
+
+
+def _notebook_key_extension() -> bytes:
+    """Hash what mkdocs-jupyter's cache key leaves out: listings, our template, library versions."""
+    digest = hashlib.sha256(listings.environment_fingerprint())
+    for path in sorted([*listings.SNIPPETS.rglob("*.py"), *NOTEBOOK_TEMPLATES.rglob("*")]):
+        if path.is_file():
+            digest.update(path.relative_to(listings.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.digest()
+
+
+def _extend_notebook_cache_key(extension: bytes) -> None:
+    original = getattr(jupyter_plugin, "_site_tools_original_key", jupyter_plugin._compute_cache_key)
+    jupyter_plugin._site_tools_original_key = original
+
+    def cache_key(nb_path: str, config: dict, exec_nb: bool) -> str:
+        return hashlib.sha256(original(nb_path, config, exec_nb).encode() + extension).hexdigest()
+
+    jupyter_plugin._compute_cache_key = cache_key
 
 
 @event_priority(100)  # before mkdocs-macros (priority 0) copies `extra` into its variables
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Run the listings and expose their results as the ``listings`` variable."""
+    """Run the listings; prepare mkdocs-jupyter; expose ``listings`` and ``exercises`` to the pages."""
     report = listings.build()
     cached = len(report.runs) - len(report.executed)
     log.info("listings: %d ran, %d from the cache", len(report.executed), cached)
     config.extra["listings"] = report.runs
+
+    jupyter_config.settings.templates_dir = str(NOTEBOOK_TEMPLATES)
+    _extend_notebook_cache_key(_notebook_key_extension())
+    os.environ["PYTHONBREAKPOINT"] = "0"
+    config.extra["exercises"] = notebooks.discover()
     return config
 
 
+@event_priority(100)  # before mkdocs-jupyter turns the exercise files into notebook pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
-    """Add every listing's figures to the site."""
+    """Add the listings' figures; replace each exercise by its page copy and add its download."""
     for run in config.extra["listings"].values():
         for figure in run.figures:
             for palette in listings.PALETTES:
                 source = getattr(figure, palette)
                 uri = figure.site_path(run.name, palette)
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
+
+    (RENDERED_DOCS / "exercises").mkdir(parents=True, exist_ok=True)
+    for exercise in config.extra["exercises"]:
+        uri = f"exercises/{exercise.stem}.py"
+        files.remove(files.get_file_from_path(uri))
+        rendered = RENDERED_DOCS / uri
+        text = notebooks.page_source(exercise.path)
+        if not rendered.exists() or rendered.read_text(encoding="utf-8") != text:
+            rendered.write_text(text, encoding="utf-8")
+        # A real File rooted in RENDERED_DOCS (mkdocs-jupyter's page wrapper needs `src_dir`).
+        files.append(File(uri, str(RENDERED_DOCS), config.site_dir, config.use_directory_urls))
+        download = notebooks.download_ipynb(exercise.path)
+        files.append(File.generated(config, f"exercises/{exercise.stem}.ipynb", content=download))
     return files
+
+
+_CELL_ID = re.compile(r' id="cell-id=[0-9a-f-]+"')
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Remove nbconvert's random cell-id anchors from notebook pages (nothing links to them)."""
+    if page.file.src_uri.startswith("exercises/ex"):
+        return _CELL_ID.sub("", html)
+    return html

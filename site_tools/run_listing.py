@@ -61,12 +61,12 @@ def style(palette: str) -> dict[str, Any]:
     colours = PALETTES[palette]
     text = colours["text"]
     return {
-        "figure.figsize": (7.0, 4.0),
+        "figure.figsize": (6.4, 3.8),
         "figure.dpi": 100,
         "savefig.dpi": 120,
         "savefig.transparent": True,
         "savefig.bbox": "tight",
-        "font.size": 12,
+        "font.size": 14,
         "axes.prop_cycle": matplotlib.cycler(color=colours["cycle"]),
         "axes.edgecolor": text,
         "axes.labelcolor": text,

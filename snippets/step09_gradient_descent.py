@@ -36,7 +36,7 @@ for t in range(2000):
     d = d - descent_grad_d
     # --8<-- [end:update]
 
-print(f"Result: y = {a} + {b} x + {c} x^2 + {d} x^3")
+print(f"Result: y = {a:.4f} {b:+.4f} x {c:+.4f} x^2 {d:+.4f} x^3")
 
 plt.plot(x, y_sin, label="sin(x)")
 plt.plot(x, y_polynomial_derived, label="fitted cubic")

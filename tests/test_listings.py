@@ -85,7 +85,7 @@ def test_random_start_is_reproducible_and_far_from_the_sine():
     assert first.stdout == second.stdout
     ns = first.namespace
     assert first.stdout.strip() == (
-        f"Random start: y = {ns['a']:.4f} + {ns['b']:.4f} x + {ns['c']:.4f} x^2 + {ns['d']:.4f} x^3"
+        f"Random start: y = {ns['a']:.4f} {ns['b']:+.4f} x {ns['c']:+.4f} x^2 {ns['d']:+.4f} x^3"
     )
     _, optimum = best_cubic(ns["x"], ns["y_sin"])
     random_loss = np.square(ns["y_polynomial_derived"] - ns["y_sin"]).sum()
@@ -106,7 +106,7 @@ def test_gradient_descent_prints_a_falling_loss_every_100_iterations(gd):
     assert iterations == list(range(99, 2000, 100))
     assert all(later < earlier for earlier, later in itertools.pairwise(losses))
     ns = gd.namespace
-    assert result == f"Result: y = {ns['a']} + {ns['b']} x + {ns['c']} x^2 + {ns['d']} x^3"
+    assert result == f"Result: y = {ns['a']:.4f} {ns['b']:+.4f} x {ns['c']:+.4f} x^2 {ns['d']:+.4f} x^3"
 
 
 def test_gradient_descent_ends_within_one_percent_of_the_best_cubic(gd):

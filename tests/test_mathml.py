@@ -33,3 +33,9 @@ def test_an_escaped_dollar_stays_a_dollar():
 def test_unsupported_tex_fails_instead_of_leaking_into_the_page():
     with pytest.raises(MathConversionError, match="aligned"):
         to_mathml(r"\begin{aligned} a &= b \\ c &= d \end{aligned}", "block")
+
+
+def test_a_leading_minus_is_a_sign_and_a_binary_minus_is_not():
+    assert '<mo form="prefix">&#x02212;</mo><mi>x</mi>' in to_mathml(r"\sin(-x)", "inline")
+    assert '<mo form="prefix">&#x02212;</mo><mi>&#x003C0;</mi>' in to_mathml(r"[-\pi, \pi]", "inline")
+    assert "prefix" not in to_mathml("a - b", "inline")

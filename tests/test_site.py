@@ -23,12 +23,21 @@ MATH_PAGES = ["", "the-exercise", "gradient-descent"]
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|sin|pi|cdot|text|leftarrow)\b|\$[^$\s]")
 
 
+def nav_sources(items: list | None = None) -> list[str]:
+    """The source files in the navigation, in order, sections flattened."""
+    sources = []
+    for item in mkdocs_config()["nav"] if items is None else items:
+        value = next(iter(item.values())) if isinstance(item, dict) else item
+        sources.extend(nav_sources(value) if isinstance(value, list) else [value])
+    return sources
+
+
 def nav_pages() -> list[str]:
     """The built folders of the pages in the navigation ("" is the home page)."""
     folders = []
-    for item in mkdocs_config()["nav"]:
-        (source,) = item.values()
-        folders.append("" if source == "index.md" else source.removesuffix(".md"))
+    for source in nav_sources():
+        stem = source.rsplit(".", 1)[0]
+        folders.append("" if stem == "index" else stem.removesuffix("/index"))
     return folders
 
 
@@ -70,6 +79,7 @@ def test_every_image_has_alt_text_and_every_figure_a_caption(built_site: Path, f
         assert len(img.get("alt", "").split()) >= 4, img
     for figure in soup.select("article figure"):
         assert figure.select_one("figcaption").get_text(strip=True)
+        assert not figure.select("br"), "indentation inside <figure> became a line break"
 
 
 @pytest.mark.parametrize("folder", MATH_PAGES)

@@ -1,0 +1,121 @@
+"""Exercise notebooks: one jupytext source, a downloadable ``.ipynb`` and the page mkdocs-jupyter renders.
+
+Each exercise is a single jupytext *percent* file, ``docs/exercises/exNN_slug.py``: it is a script the
+tests run, and a notebook. This plain module (used by the MkDocs hook, the tests and ``new-exercise``)
+derives the two other forms from it:
+
+- :func:`download_ipynb`: the notebook readers download, unexecuted, with stable cell ids so that two
+  builds give identical bytes. It keeps ``$...$`` math for Jupyter to render.
+- :func:`page_source`: the copy that mkdocs-jupyter executes and renders into the page. It is the same
+  notebook with the math of its Markdown cells already converted to MathML (the same converter as the
+  chapters), so notebook pages, too, show math with no script and no CDN. Code cells are untouched:
+  the code that runs on the page is the code in the download.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jupytext
+import nbformat
+import yaml
+from pymdownx.arithmatex import RE_DOLLAR_BLOCK, RE_SMART_DOLLAR_INLINE
+
+from site_tools.mathml import to_mathml
+
+# jupytext teaches YAML's SafeRepresenter to write notebook metadata, but a SafeDumper that got its own
+# representer table earlier (MkDocs' plugins register some) misses it: register it there too.
+yaml.SafeDumper.add_representer(nbformat.NotebookNode, yaml.SafeDumper.represent_dict)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ROOT / "docs" / "exercises"
+#: An exercise file name: ``ex`` + two digits + ``_`` + a lower-case slug.
+NAME = re.compile(r"ex(?P<number>\d{2})_(?P<slug>[a-z0-9]+(?:_[a-z0-9]+)*)\.py")
+
+_DISPLAY = re.compile(rf"(?ms)^[ \t]*{RE_DOLLAR_BLOCK}[ \t]*$")
+_INLINE = re.compile(RE_SMART_DOLLAR_INLINE)
+_CODE = re.compile(r"(?ms)^(```|~~~).*?^\1[ \t]*$|`[^`\n]+`")
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise source file and what the site derives from it."""
+
+    path: Path
+
+    @property
+    def stem(self) -> str:
+        """``exNN_slug``: the page is ``exercises/exNN_slug/``, the download ``exercises/exNN_slug.ipynb``."""
+        return self.path.stem
+
+    @property
+    def number(self) -> int:
+        """The exercise's number, from its file name."""
+        return int(NAME.fullmatch(self.path.name)["number"])
+
+    @property
+    def title(self) -> str:
+        """The first ``# `` heading of the first Markdown cell."""
+        for cell in read(self.path).cells:
+            if cell.cell_type == "markdown":
+                for line in cell.source.splitlines():
+                    if line.startswith("# "):
+                        return line[2:].strip()
+        raise ValueError(f"{self.path}: the first Markdown cell has no '# Title' heading")
+
+
+def discover(folder: Path = EXERCISES) -> list[Exercise]:
+    """Return the exercises in ``folder`` (files named ``exNN_slug.py``), by number."""
+    found = (Exercise(p) for p in folder.glob("ex*.py") if NAME.fullmatch(p.name))
+    return sorted(found, key=lambda exercise: exercise.stem)
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    """Read a jupytext percent file as a notebook, with stable cell ids (``cell-1``, ``cell-2``...)."""
+    notebook = jupytext.read(path, fmt="py:percent")
+    for number, cell in enumerate(notebook.cells, start=1):
+        cell.id = f"cell-{number}"
+    return notebook
+
+
+def download_ipynb(path: Path) -> str:
+    """Return the ``.ipynb`` text readers download: valid nbformat 4, unexecuted, deterministic."""
+    notebook = read(path)
+    notebook.metadata.pop("jupytext", None)
+    nbformat.validate(notebook)
+    return nbformat.writes(notebook) + "\n"
+
+
+def markdown_math_to_mathml(text: str) -> str:
+    """Replace ``$$...$$`` blocks and ``$...$`` spans in Markdown by MathML, leaving code untouched."""
+    pieces, position = [], 0
+    for code in _CODE.finditer(text):
+        pieces.append(_convert_math(text[position : code.start()]))
+        pieces.append(code.group(0))
+        position = code.end()
+    pieces.append(_convert_math(text[position:]))
+    return "".join(pieces)
+
+
+def _convert_math(text: str) -> str:
+    def display(match: re.Match[str]) -> str:
+        math = match.group("math") or match.group("math2") or match.group("math3")
+        return f'<div class="math-display">{to_mathml(math, "block")}</div>'
+
+    def inline(match: re.Match[str]) -> str:
+        if match.group(1):  # escaped backslashes before a dollar: keep as written
+            return match.group(0)
+        return to_mathml(match.group(3), "inline")
+
+    return _INLINE.sub(inline, _DISPLAY.sub(display, text))
+
+
+def page_source(path: Path) -> str:
+    """Return the jupytext percent text that mkdocs-jupyter renders: math in Markdown cells as MathML."""
+    notebook = read(path)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = markdown_math_to_mathml(cell.source)
+    return jupytext.writes(notebook, fmt="py:percent")
