@@ -29,8 +29,6 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
-#: Default cache folder; ``TUTORIAL_CACHE_DIR`` overrides it (the tests use fresh ones).
-DEFAULT_CACHE = ROOT / ".cache" / "listings"
 RUNNER = Path(__file__).with_name("run_listing.py")
 PALETTES = ("light", "dark")
 
@@ -77,9 +75,9 @@ def discover(folder: Path = SNIPPETS) -> list[Path]:
     return sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
 
 
-def cache_dir() -> Path:
-    """Return the cache folder: ``$TUTORIAL_CACHE_DIR`` if set, else ``.cache/listings``."""
-    return Path(os.environ.get("TUTORIAL_CACHE_DIR", DEFAULT_CACHE))
+def cache_dir(root: Path = ROOT) -> Path:
+    """Return the cache folder: ``$TUTORIAL_CACHE_DIR`` if set, else ``ROOT/.cache/listings``."""
+    return Path(os.environ.get("TUTORIAL_CACHE_DIR", root / ".cache" / "listings"))
 
 
 def environment_fingerprint() -> bytes:
@@ -167,7 +165,7 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
     listings
         The listing files; by default every listing in ``snippets/``.
     cache
-        The cache folder; by default :func:`cache_dir`.
+        The cache folder; by default :func:`cache_dir` of the project the listings belong to.
 
     Raises
     ------
@@ -175,7 +173,7 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
         If a listing fails. Listings that succeeded are cached all the same.
     """
     listings = discover() if listings is None else listings
-    cache = cache_dir() if cache is None else cache
+    cache = cache_dir(listings[0].parent.parent if listings else ROOT) if cache is None else cache
     report = Report()
     environment = environment_fingerprint()
     targets = {p: cache / p.stem / key(p, environment) for p in listings}

@@ -14,9 +14,12 @@ Exercises (notebooks rendered and executed by mkdocs-jupyter):
   the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that ``breakpoint()`` in an
   exercise cannot wait for input, and exposes the list of exercises as ``{{ exercises }}``.
 - ``on_files`` swaps each ``docs/exercises/exNN_slug.py`` for the copy mkdocs-jupyter should render
-  (math already MathML) and adds the ``exNN_slug.ipynb`` download next to the page.
-- ``on_page_content`` drops the ``cell-id`` anchors nbconvert writes: jupytext gives cells random ids,
-  which would make two builds of the same notebook differ.
+  (math already MathML), adds the ``exNN_slug.ipynb`` download next to the page, and executes the
+  pages missing from mkdocs-jupyter's cache in parallel (the plugin would run them one by one).
+- ``on_page_content`` drops the ``cell-id`` anchors nbconvert writes (jupytext gives cells random ids,
+  which would make two builds of the same notebook differ), and moves the figures nbconvert inlines as
+  base64 into PNG files next to the page, named by their content: the page's HTML stays small, and
+  browsers cache and lazy-load the figures like any other image.
 
 A failing listing or notebook raises, which fails the build with its traceback: a page is never built
 with a stale or missing figure.
@@ -24,6 +27,7 @@ with a stale or missing figure.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 import os
@@ -41,16 +45,24 @@ from site_tools import listings, notebooks
 
 log = logging.getLogger("mkdocs.hooks.site_tools")
 NOTEBOOK_TEMPLATES = Path(__file__).with_name("nbtemplates")
-#: Where the page copies of the exercises go (outside docs/, so `mkdocs serve` does not loop).
-RENDERED_DOCS = listings.ROOT / ".cache" / "notebooks"
 
 
-def _notebook_key_extension() -> bytes:
+def _root(config: MkDocsConfig) -> Path:
+    """Return the project folder: the one holding mkdocs.yml, snippets/, docs/ and .cache/."""
+    return Path(config.config_file_path).resolve().parent
+
+
+def _rendered_docs(config: MkDocsConfig) -> Path:
+    """Where the page copies of the exercises go: outside docs/, so `mkdocs serve` does not loop."""
+    return _root(config) / ".cache" / "notebooks"
+
+
+def _notebook_key_extension(snippets: Path) -> bytes:
     """Hash what mkdocs-jupyter's cache key leaves out: listings, our template, library versions."""
     digest = hashlib.sha256(listings.environment_fingerprint())
-    for path in sorted([*listings.SNIPPETS.rglob("*.py"), *NOTEBOOK_TEMPLATES.rglob("*")]):
+    for path in sorted([*snippets.rglob("*.py"), *NOTEBOOK_TEMPLATES.rglob("*")]):
         if path.is_file():
-            digest.update(path.relative_to(listings.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.digest()
 
 
@@ -67,15 +79,16 @@ def _extend_notebook_cache_key(extension: bytes) -> None:
 @event_priority(100)  # before mkdocs-macros (priority 0) copies `extra` into its variables
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Run the listings; prepare mkdocs-jupyter; expose ``listings`` and ``exercises`` to the pages."""
-    report = listings.build()
+    root = _root(config)
+    report = listings.build(listings.discover(root / "snippets"))
     cached = len(report.runs) - len(report.executed)
     log.info("listings: %d ran, %d from the cache", len(report.executed), cached)
     config.extra["listings"] = report.runs
 
     jupyter_config.settings.templates_dir = str(NOTEBOOK_TEMPLATES)
-    _extend_notebook_cache_key(_notebook_key_extension())
+    _extend_notebook_cache_key(_notebook_key_extension(root / "snippets"))
     os.environ["PYTHONBREAKPOINT"] = "0"
-    config.extra["exercises"] = notebooks.discover()
+    config.extra["exercises"] = notebooks.discover(Path(config.docs_dir) / "exercises")
     return config
 
 
@@ -89,26 +102,55 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 uri = figure.site_path(run.name, palette)
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
 
-    (RENDERED_DOCS / "exercises").mkdir(parents=True, exist_ok=True)
+    rendered_docs = _rendered_docs(config)
+    (rendered_docs / "exercises").mkdir(parents=True, exist_ok=True)
     for exercise in config.extra["exercises"]:
         uri = f"exercises/{exercise.stem}.py"
         files.remove(files.get_file_from_path(uri))
-        rendered = RENDERED_DOCS / uri
+        rendered = rendered_docs / uri
         text = notebooks.page_source(exercise.path)
         if not rendered.exists() or rendered.read_text(encoding="utf-8") != text:
             rendered.write_text(text, encoding="utf-8")
-        # A real File rooted in RENDERED_DOCS (mkdocs-jupyter's page wrapper needs `src_dir`).
-        files.append(File(uri, str(RENDERED_DOCS), config.site_dir, config.use_directory_urls))
+        # A real File rooted in the rendered copies (mkdocs-jupyter's page wrapper needs `src_dir`).
+        files.append(File(uri, str(rendered_docs), config.site_dir, config.use_directory_urls))
         download = notebooks.download_ipynb(exercise.path)
         files.append(File.generated(config, f"exercises/{exercise.stem}.ipynb", content=download))
+    _prerender_missing_pages(
+        config, [rendered_docs / f"exercises/{e.stem}.py" for e in config.extra["exercises"]]
+    )
     return files
 
 
+def _prerender_missing_pages(config: MkDocsConfig, pages: list[Path]) -> None:
+    """Execute, in parallel, the notebook pages that mkdocs-jupyter would not find in its cache."""
+    options = config.plugins["mkdocs-jupyter"].config
+    missing = {}
+    for page in pages:
+        key = jupyter_plugin._compute_cache_key(str(page), options, options["execute"])
+        cache = jupyter_plugin._get_cache_path(options["cache_dir"], key)
+        if not cache.exists():
+            missing[page] = cache
+    if missing:
+        log.info("notebooks: executing %d of %d in parallel", len(missing), len(pages))
+        notebooks.prerender(missing, dict(options), NOTEBOOK_TEMPLATES)
+
+
 _CELL_ID = re.compile(r' id="cell-id=[0-9a-f-]+"')
+#: An inlined figure, as this project's notebook template writes it.
+_INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Remove nbconvert's random cell-id anchors from notebook pages (nothing links to them)."""
-    if page.file.src_uri.startswith("exercises/ex"):
-        return _CELL_ID.sub("", html)
-    return html
+    """On notebook pages: drop random cell-id anchors; move inlined figures into PNG files."""
+    if not page.file.src_uri.startswith("exercises/ex"):
+        return html
+    folder = Path(page.file.abs_dest_path).parent
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def extract(match: re.Match[str]) -> str:
+        data = base64.b64decode(match.group(1))
+        name = f"figure-{hashlib.sha256(data).hexdigest()[:16]}.png"
+        (folder / name).write_bytes(data)
+        return f'src="{name}"'
+
+    return _INLINE_PNG.sub(extract, _CELL_ID.sub("", html))

@@ -80,22 +80,29 @@ class SiteBuild:
 
     site: Path
     cache: Path
+    notebook_cache: Path
     log: str
 
 
-def build_site(site: Path, cache: Path) -> SiteBuild:
-    """Run ``mkdocs build --strict`` into ``site`` with the listing cache ``cache``; fail on any error."""
+def build_site(site: Path, cache: Path, notebook_cache: Path) -> SiteBuild:
+    """Run ``mkdocs build --strict`` into ``site`` with the given listing and notebook caches."""
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
-    env = {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(cache)}
+    env = {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(cache), "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache)}
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    return SiteBuild(site, cache, done.stderr)
+    return SiteBuild(site, cache, notebook_cache, done.stderr)
 
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
-    """The site, built once per test session from a cold listing cache."""
-    return build_site(tmp_path_factory.mktemp("site"), tmp_path_factory.mktemp("cache"))
+    """The site, built once per test session.
+
+    The listings run from a cold cache. The exercise notebooks use the project's own cache
+    (``.cache/mkdocs-jupyter``, empty on a fresh clone), so that a developer's repeated test runs do not
+    execute every notebook again; the cache tests show that a changed input is never served stale.
+    """
+    notebook_cache = ROOT / ".cache" / "mkdocs-jupyter"
+    return build_site(tmp_path_factory.mktemp("site"), tmp_path_factory.mktemp("cache"), notebook_cache)
 
 
 @pytest.fixture(scope="session")

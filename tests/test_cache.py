@@ -70,3 +70,28 @@ def test_a_failing_listing_raises_its_own_traceback_and_caches_nothing(tmp_path:
     assert f'File "{folder / "broken.py"}", line 3' in message
     assert "ValueError" in message
     assert list((cache / "broken").iterdir()) == []
+
+
+def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
+    """mkdocs-jupyter's own key hashes only the notebook; ours adds the snippets package (and more)."""
+    from mkdocs_jupyter import plugin as jupyter_plugin
+
+    from site_tools import mkdocs_hooks
+
+    snippets = tmp_path / "snippets"
+    shutil.copytree(SNIPPETS, snippets)
+    notebook = tmp_path / "ex01.py"
+    notebook.write_text("# %%\nprint(1)\n")
+    options = dict.fromkeys(("kernel_name", "theme", "allow_errors", "show_input", "no_input"))
+    options |= dict.fromkeys(("no_prompt", "remove_tag_config", "highlight_extra_classes"))
+    options |= dict.fromkeys(("include_requirejs", "custom_mathjax_url", "toc_depth"))
+
+    def key() -> str:
+        mkdocs_hooks._extend_notebook_cache_key(mkdocs_hooks._notebook_key_extension(snippets))
+        return jupyter_plugin._compute_cache_key(str(notebook), options, True)
+
+    first = key()
+    assert key() == first, "nothing changed, same key: a warm build executes nothing"
+    listing = snippets / "step09_gradient_descent.py"
+    listing.write_text(listing.read_text() + "# edited\n")
+    assert key() != first

@@ -116,10 +116,12 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
             assert not re.match(r"(?i)(https?:)?//", url), f"{tag} loads {url}"
 
 
-def test_a_second_build_runs_no_listing(site_build: SiteBuild, tmp_path: Path):
-    again = build_site(tmp_path / "site", site_build.cache)
+def test_a_second_build_runs_no_listing_and_no_notebook(site_build: SiteBuild, tmp_path: Path):
+    again = build_site(tmp_path / "site", site_build.cache, site_build.notebook_cache)
     assert "listings: 0 ran, " in again.log
     assert "listings: 0 ran, " not in site_build.log  # the first build was cold
+    assert "notebooks: executing" not in again.log
+    assert "Converting notebook" not in again.log
 
 
 def test_nothing_is_written_into_docs(built_site: Path):

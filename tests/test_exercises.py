@@ -1,0 +1,137 @@
+"""Every exercise: in the navigation, shaped task → hints → solution → checks, runnable, and published.
+
+These tests walk ``docs/exercises/exNN_slug.py``, so an exercise added with ``new-exercise`` is tested
+with no edit here. What an exercise claims is asserted by its own final "Checks" cell, which runs
+both when the tests run the exercise as a script and when the site build executes it as a notebook
+(mkdocs-jupyter with ``allow_errors: false``).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT
+from test_site import nav_sources
+
+from site_tools import notebooks
+
+EXERCISES = notebooks.discover(ROOT / "docs" / "exercises")
+ALLOWED_IMPORTS = {"numpy", "matplotlib"} | set(sys.stdlib_module_names)
+#: Runs main.py with this project's packages made unimportable, as in a reader's empty folder.
+LAUNCHER = (
+    "import runpy, sys; "
+    "sys.modules.update(dict.fromkeys(['snippets', 'site_tools'])); "
+    "runpy.run_path('main.py', run_name='__main__')"
+)
+PAGE_BUDGET = 250_000  # bytes of HTML per exercise page
+
+
+def ids(exercise: notebooks.Exercise) -> str:
+    return exercise.stem
+
+
+def headings(exercise: notebooks.Exercise) -> list[str]:
+    return [
+        line
+        for cell in notebooks.read(exercise.path).cells
+        if cell.cell_type == "markdown"
+        for line in cell.source.splitlines()
+        if line.startswith("#")
+    ]
+
+
+def test_the_seven_exercises_of_the_article_are_there():
+    assert len(EXERCISES) >= 7
+    assert [e.number for e in EXERCISES] == list(range(1, len(EXERCISES) + 1))
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_is_in_the_navigation(exercise: notebooks.Exercise):
+    assert f"exercises/{exercise.path.name}" in nav_sources()
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_reads_task_then_hints_then_solution_then_checks(exercise: notebooks.Exercise):
+    found = headings(exercise)
+    assert found[0] == f"# Exercise {exercise.number} · {exercise.title.split(' · ', 1)[1]}"
+    order = [found.index(h) for h in ("## Task", "## Hints", "## Solution", "## Checks")]
+    assert order == sorted(order)
+    cells = notebooks.read(exercise.path).cells
+    solution = next(c for c in cells if c.source.startswith("## Solution"))
+    assert "Try the task yourself before reading on." in solution.source
+    checks = next(i for i, c in enumerate(cells) if c.source.startswith("## Checks"))
+    assert cells[checks + 1].cell_type == "code"
+    assert "assert " in cells[checks + 1].source
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_every_figure_has_alt_text_and_a_caption(exercise: notebooks.Exercise):
+    figures = [c for c in notebooks.read(exercise.path).cells if "plt.show()" in c.source]
+    assert figures, "an exercise shows at least one figure"
+    for cell in figures:
+        assert len(cell.metadata.get("alt", "").split()) >= 8, cell.source[:80]
+        assert cell.metadata.get("caption", "").strip(), cell.source[:80]
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_imports_only_numpy_matplotlib_and_the_standard_library(exercise: notebooks.Exercise):
+    code = "\n".join(c.source for c in notebooks.read(exercise.path).cells if c.cell_type == "code")
+    imported = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.add((node.module or "").split(".")[0])
+    assert imported <= ALLOWED_IMPORTS
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_runs_as_a_script_and_its_checks_pass(exercise: notebooks.Exercise, tmp_path: Path):
+    shutil.copy(exercise.path, tmp_path / "main.py")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env.update(MPLBACKEND="Agg", PYTHONBREAKPOINT="0")
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", LAUNCHER],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.py"], "an exercise must not write files"
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exercise: notebooks.Exercise):
+    folder = built_site / "exercises" / exercise.stem
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    assert len(html.encode()) <= PAGE_BUDGET
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select(".jp-OutputArea-output"), "the solution was executed: it has outputs"
+    for img in soup.select("article .jp-RenderedImage img"):
+        assert (folder / img["src"]).read_bytes().startswith(b"\x89PNG"), "figures are files, not inline"
+    [button] = soup.select("a.nb-download")
+    assert "Download notebook (.ipynb)" in button.get_text()
+    download = (folder / button["href"]).resolve()
+    notebook = nbformat.read(download, as_version=4)
+    nbformat.validate(notebook)
+    # The code that ran on the page is the code in the download, cell for cell.
+    source = [c.source for c in notebooks.read(exercise.path).cells if c.cell_type == "code"]
+    assert [c.source for c in notebook.cells if c.cell_type == "code"] == source
+    assert notebook.metadata.kernelspec.name == "python3"
+
+
+def test_exercise_index_lists_every_exercise(built_site: Path):
+    soup = BeautifulSoup((built_site / "exercises" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    links = [a["href"] for a in soup.select("article ol a")]
+    assert links == [f"{e.stem}/" for e in EXERCISES]
