@@ -7,11 +7,11 @@ this one, as many at once as there are CPUs, so listings stay isolated from each
 import. A listing that fails leaves its traceback in ``OUTDIR/error.txt``; one that succeeds leaves
 ``OUTDIR/done``. The exit status is the number of failed listings.
 
-Each listing runs twice with Matplotlib's Agg backend, once per site palette. Each figure it would show
-is saved as ``OUTDIR/<n>-light.png`` and ``OUTDIR/<n>-dark.png``; what it prints goes to ``stdout.txt``
-and its final numeric variables to ``values.json``. Both runs must print the same text: a listing whose
-output changes from run to run is an error, because the page would not match what a reader gets.
-An exception in the listing ends this process with the listing's own traceback.
+Listings run with Matplotlib's Agg backend. A listing that draws runs twice, once per site palette:
+each figure it would show is saved as ``OUTDIR/<n>-light.png`` and ``OUTDIR/<n>-dark.png``, and both
+runs must print the same text (otherwise the page would not match what a reader gets: fix the seed).
+A listing that only prints runs once, so a benchmark may print timings. What a listing prints goes to
+``stdout.txt`` and its final numeric variables to ``values.json``.
 """
 
 from __future__ import annotations
@@ -107,27 +107,34 @@ def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
     return values
 
 
+def _run_once(listing: Path, outdir: Path, palette: str) -> tuple[str, dict[str, Any], list[Path]]:
+    saved: list[Path] = []
+    buffer = io.StringIO()
+    original_show = plt.show
+    plt.show = functools.partial(_show, outdir, palette, saved)
+    try:
+        with plt.style.context(style(palette)), contextlib.redirect_stdout(buffer):
+            namespace = runpy.run_path(str(listing), run_name="__main__")
+            _save_open_figures(outdir, palette, saved)
+    finally:
+        plt.show = original_show
+    return buffer.getvalue(), namespace, saved
+
+
 def run(listing: Path, outdir: Path) -> None:
-    """Run ``listing`` once per palette and write its figures, output and values into ``outdir``."""
-    outputs: dict[str, str] = {}
-    for palette in PALETTES:
-        saved: list[Path] = []
-        buffer = io.StringIO()
-        original_show = plt.show
-        plt.show = functools.partial(_show, outdir, palette, saved)
-        try:
-            with plt.style.context(style(palette)), contextlib.redirect_stdout(buffer):
-                namespace = runpy.run_path(str(listing), run_name="__main__")
-                _save_open_figures(outdir, palette, saved)
-        finally:
-            plt.show = original_show
-        outputs[palette] = buffer.getvalue()
-        if palette == "light":
-            values = _final_values(namespace)
-    if outputs["light"] != outputs["dark"]:
-        raise RuntimeError(f"{listing} printed different output on two runs: fix its seed")
-    (outdir / "stdout.txt").write_text(outputs["light"], encoding="utf-8")
-    (outdir / "values.json").write_text(json.dumps(values, indent=1, sort_keys=True), encoding="utf-8")
+    """Run ``listing`` and write its figures, output and values into ``outdir``.
+
+    A listing that draws runs once per palette, and both runs must print the same text. A listing that
+    only prints runs once: that is what lets a benchmark listing print timings, which differ per run.
+    """
+    stdout, namespace, figures = _run_once(listing, outdir, "light")
+    if figures:
+        again, _, _ = _run_once(listing, outdir, "dark")
+        if again != stdout:
+            raise RuntimeError(f"{listing} printed different output on two runs: fix its seed")
+    (outdir / "stdout.txt").write_text(stdout, encoding="utf-8")
+    values = json.dumps(_final_values(namespace), indent=1, sort_keys=True)
+    (outdir / "values.json").write_text(values, encoding="utf-8")
 
 
 def _child(listing: Path, outdir: Path) -> int:
