@@ -31,6 +31,10 @@ _SIGN_MINUS = re.compile(
 )
 
 
+#: A bare "|", which latex2mathml leaves without a form; paired bars are absolute values.
+_BAR = '<mo stretchy="false">&#x0007C;</mo>'
+
+
 class MathConversionError(ValueError):
     """A formula could not be converted to MathML."""
 
@@ -55,10 +59,21 @@ def to_mathml(tex: str, display: str) -> str:
     except Exception as error:
         raise MathConversionError(f"cannot convert math {tex!r}: {error}") from error
     mathml = _SIGN_MINUS.sub(r'\1<mo form="prefix">&#x02212;</mo>', mathml)
+    mathml = _pair_bars(mathml)
     leftover = _UNCONVERTED.search(mathml)
     if leftover:
         raise MathConversionError(f"cannot convert math {tex!r}: {leftover.group(0)} left unconverted")
     return mathml
+
+
+def _pair_bars(mathml: str) -> str:
+    """Mark bare bars as opening and closing fences, in pairs: |r| is spaced like (r), not like a - b."""
+    pieces = mathml.split(_BAR)
+    if len(pieces) < 3 or len(pieces) % 2 == 0:  # no pair, or an odd count: leave as written
+        return mathml
+    forms = ["prefix", "postfix"] * (len(pieces) // 2)
+    bars = [f'<mo fence="true" form="{form}" stretchy="false">&#x0007C;</mo>' for form in forms]
+    return "".join(piece + bar for piece, bar in zip(pieces, [*bars, ""], strict=True))
 
 
 class _InlineMath(InlineArithmatexPattern):

@@ -10,7 +10,7 @@ Listings (chapters):
 Exercises (notebooks rendered and executed by mkdocs-jupyter):
 
 - ``on_config`` points mkdocs-jupyter at this project's template (no inlined JupyterLab CSS, no
-  MathJax CDN), extends its cache key with everything its own key ignores (the ``snippets`` package,
+  MathJax CDN), extends its cache key with what its own key ignores (the listings a notebook names,
   the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that ``breakpoint()`` in an
   exercise cannot wait for input, and exposes the list of exercises as ``{{ exercises }}``.
 - ``on_files`` swaps each ``docs/exercises/exNN_slug.py`` for the copy mkdocs-jupyter should render
@@ -32,6 +32,7 @@ import hashlib
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -57,21 +58,39 @@ def _rendered_docs(config: MkDocsConfig) -> Path:
     return _root(config) / ".cache" / "notebooks"
 
 
-def _notebook_key_extension(snippets: Path) -> bytes:
-    """Hash what mkdocs-jupyter's cache key leaves out: listings, our template, library versions."""
-    digest = hashlib.sha256(listings.environment_fingerprint())
-    for path in sorted([*snippets.rglob("*.py"), *NOTEBOOK_TEMPLATES.rglob("*")]):
+def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
+    """Return what to add to mkdocs-jupyter's cache key for one notebook.
+
+    The plugin's key hashes only the notebook and the plugin's options. Ours adds what else shapes the
+    page: this project's template, the Python, NumPy and Matplotlib versions, and every listing of
+    ``snippets/`` that the notebook names (e.g. ``step09_gradient_descent.py``): editing a listing
+    re-executes exactly the notebooks that refer to it, and nothing else.
+    """
+    common = hashlib.sha256(listings.environment_fingerprint())
+    for path in sorted(NOTEBOOK_TEMPLATES.rglob("*")):
         if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.digest()
+            common.update(path.name.encode() + b"\0" + path.read_bytes())
+    available = {path.name: path for path in snippets.glob("*.py")}
+
+    def extension(nb_path: str) -> bytes:
+        digest = common.copy()
+        named = set(_FILE_NAME.findall(Path(nb_path).read_text(encoding="utf-8"))) & available.keys()
+        for name in sorted(named):
+            digest.update(name.encode() + b"\0" + available[name].read_bytes())
+        return digest.digest()
+
+    return extension
 
 
-def _extend_notebook_cache_key(extension: bytes) -> None:
+_FILE_NAME = re.compile(r"\b[a-z0-9_]+\.py\b")
+
+
+def _extend_notebook_cache_key(extension: Callable[[str], bytes]) -> None:
     original = getattr(jupyter_plugin, "_site_tools_original_key", jupyter_plugin._compute_cache_key)
     jupyter_plugin._site_tools_original_key = original
 
     def cache_key(nb_path: str, config: dict, exec_nb: bool) -> str:
-        return hashlib.sha256(original(nb_path, config, exec_nb).encode() + extension).hexdigest()
+        return hashlib.sha256(original(nb_path, config, exec_nb).encode() + extension(nb_path)).hexdigest()
 
     jupyter_plugin._compute_cache_key = cache_key
 

@@ -95,6 +95,10 @@ def _show(outdir: Path, palette: str, saved: list[Path], *args: object, **kwargs
     _save_open_figures(outdir, palette, saved)
 
 
+def _no_pause(interval: float) -> None:
+    """Stand-in for ``plt.pause``: no waiting at build time."""
+
+
 def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
     values: dict[str, float | int] = {}
     for key, value in namespace.items():
@@ -110,14 +114,15 @@ def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
 def _run_once(listing: Path, outdir: Path, palette: str) -> tuple[str, dict[str, Any], list[Path]]:
     saved: list[Path] = []
     buffer = io.StringIO()
-    original_show = plt.show
+    original_show, original_pause = plt.show, plt.pause
     plt.show = functools.partial(_show, outdir, palette, saved)
+    plt.pause = _no_pause  # an animation's frames are captured by show(); the build need not wait
     try:
         with plt.style.context(style(palette)), contextlib.redirect_stdout(buffer):
             namespace = runpy.run_path(str(listing), run_name="__main__")
             _save_open_figures(outdir, palette, saved)
     finally:
-        plt.show = original_show
+        plt.show, plt.pause = original_show, original_pause
     return buffer.getvalue(), namespace, saved
 
 

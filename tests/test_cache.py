@@ -73,7 +73,7 @@ def test_a_failing_listing_raises_its_own_traceback_and_caches_nothing(tmp_path:
 
 
 def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
-    """mkdocs-jupyter's own key hashes only the notebook; ours adds the snippets package (and more)."""
+    """mkdocs-jupyter's own key hashes only the notebook; ours adds the listings it names (and more)."""
     from mkdocs_jupyter import plugin as jupyter_plugin
 
     from site_tools import mkdocs_hooks
@@ -81,17 +81,20 @@ def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
     snippets = tmp_path / "snippets"
     shutil.copytree(SNIPPETS, snippets)
     notebook = tmp_path / "ex01.py"
-    notebook.write_text("# %%\nprint(1)\n")
+    notebook.write_text("# %% [markdown]\n# Start from step09_gradient_descent.py.\n# %%\nprint(1)\n")
+    other = tmp_path / "ex02.py"
+    other.write_text("# %%\nprint(2)\n")
     options = dict.fromkeys(("kernel_name", "theme", "allow_errors", "show_input", "no_input"))
     options |= dict.fromkeys(("no_prompt", "remove_tag_config", "highlight_extra_classes"))
     options |= dict.fromkeys(("include_requirejs", "custom_mathjax_url", "toc_depth"))
 
-    def key() -> str:
+    def key(path: Path) -> str:
         mkdocs_hooks._extend_notebook_cache_key(mkdocs_hooks._notebook_key_extension(snippets))
-        return jupyter_plugin._compute_cache_key(str(notebook), options, True)
+        return jupyter_plugin._compute_cache_key(str(path), options, True)
 
-    first = key()
-    assert key() == first, "nothing changed, same key: a warm build executes nothing"
+    first, first_other = key(notebook), key(other)
+    assert key(notebook) == first, "nothing changed, same key: a warm build executes nothing"
     listing = snippets / "step09_gradient_descent.py"
     listing.write_text(listing.read_text() + "# edited\n")
-    assert key() != first
+    assert key(notebook) != first, "the notebook that names the listing is executed again"
+    assert key(other) == first_other, "a notebook that does not name it is not"

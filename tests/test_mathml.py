@@ -39,3 +39,10 @@ def test_a_leading_minus_is_a_sign_and_a_binary_minus_is_not():
     assert '<mo form="prefix">&#x02212;</mo><mi>x</mi>' in to_mathml(r"\sin(-x)", "inline")
     assert '<mo form="prefix">&#x02212;</mo><mi>&#x003C0;</mi>' in to_mathml(r"[-\pi, \pi]", "inline")
     assert "prefix" not in to_mathml("a - b", "inline")
+
+
+def test_absolute_value_bars_are_fences():
+    mathml = to_mathml(r"|1 - \eta\lambda| < 1", "inline")
+    assert mathml.count('form="prefix"') == 1
+    assert mathml.count('form="postfix"') == 1
+    assert mathml.index('form="prefix"') < mathml.index('form="postfix"')

@@ -129,3 +129,22 @@ def test_nothing_is_written_into_docs(built_site: Path):
 
     generated = [p for p in DOCS.rglob("*") if p.suffix in {".png", ".svg", ".ipynb", ".txt"}]
     assert generated == []
+
+
+def test_step9_page_has_an_iteration_slider_over_build_time_frames(built_site: Path):
+    import json
+
+    [slider] = page(built_site, "gradient-descent").select(".frame-slider")
+    frames = json.loads(slider["data-frames"])
+    assert [frame["t"] for frame in frames] == list(range(0, 2001, 100))
+    printed = run_listing("step09_frames").stdout.splitlines()
+    assert [f"iteration {f['t']:4d}: loss {f['loss']}" for f in frames] == printed
+    for frame in frames:
+        for palette in ("light", "dark"):
+            image = (built_site / "gradient-descent" / frame[palette].split("#")[0]).resolve()
+            assert image.read_bytes().startswith(b"\x89PNG")
+    control = slider.select_one("input[type=range]")
+    assert (control["min"], control["max"]) == ("0", str(len(frames) - 1))
+    assert slider.select_one(f'label[for="{control["id"]}"]')
+    # Without JavaScript, every frame is still one link away.
+    assert len(slider.select(".frame-links a")) == len(frames)
