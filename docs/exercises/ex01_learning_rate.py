@@ -102,8 +102,9 @@ for learning_rate in learning_rates:
     else:
         print(
             f"Learning rate {learning_rate:g}: the loss first became non-finite "
-            f"at iteration {blew_up_at}, after climbing to {losses[-1]:.3g}."
+            f"at iteration {blew_up_at},"
         )
+        print(f"    after climbing to {losses[-1]:.3g}.")
 
 # %% [markdown]
 # The output above splits the rates into two groups. The four smaller rates finish with a finite loss, and the larger of them finish lower. The two largest rates never finish: their loss grows until it no longer fits in a 64-bit float, and the larger rate gets there in fewer iterations. The figure shows how each run got where it ended.
@@ -144,13 +145,13 @@ plt.show()
 # H = 2 X^T X
 # $$
 #
-# Gradient descent treats each eigenvector of $H$ separately. Along an eigenvector with eigenvalue $\lambda$, one update multiplies the distance to the optimum by the same factor every time:
+# Gradient descent treats each eigenvector of $H$ separately. Take an eigenvector with eigenvalue $\lambda$ and write $e_t$ for the signed distance to the optimum along it after $t$ updates. One update multiplies that distance by the same factor every time:
 #
 # $$
-# \text{new distance} = (1 - \eta \lambda) \cdot \text{old distance}
+# e_{t+1} = (1 - \eta \lambda) \cdot e_t
 # $$
 #
-# The distance shrinks only when $|1 - \eta \lambda| < 1$, that is when $\eta < 2 / \lambda$. The direction with the largest eigenvalue is the first to break, so the largest stable learning rate is
+# The distance shrinks only when $\left|1 - \eta \lambda\right| < 1$, that is when $\eta < 2 / \lambda$. The direction with the largest eigenvalue is the first to break, so the largest stable learning rate is
 #
 # $$
 # \eta_{\max} = \frac{2}{\lambda_{\max}}
@@ -166,9 +167,11 @@ top = eigenvectors[:, -1] * np.sign(eigenvectors[3, -1])  # make its d component
 
 print("Eigenvalues of the Hessian:", ", ".join(f"{v:.4g}" for v in eigenvalues))
 print(f"The largest stable learning rate is 2 / λ_max = {threshold:.4g}.")
-print("Direction of λ_max as weights on (a, b, c, d):", np.round(top, 3))
+weights = np.round(top, 3) + 0.0  # adding 0.0 turns -0.0 into 0.0
+print("Direction of λ_max as weights on (a, b, c, d):", ", ".join(f"{v:.3f}" for v in weights))
 stable = [lr for lr in learning_rates if lr < threshold]
-print(f"In the sweep, {max(stable):g} is below the threshold and {min(set(learning_rates) - set(stable)):g} is above it.")
+unstable = [lr for lr in learning_rates if lr >= threshold]
+print(f"In the sweep, {max(stable):g} is below the threshold and {min(unstable):g} is above it.")
 
 # %% [markdown]
 # The threshold printed above falls exactly in the gap the sweep left open: the last rate that converged is below it and the first one that exploded is above it.
@@ -184,9 +187,10 @@ losses_above, coefficients_above, blew_up_above = gradient_descent(above)
 
 w_best = np.linalg.lstsq(X, y_sin, rcond=None)[0]
 best_loss = np.square(X @ w_best - y_sin).sum()
-print(f"At 0.9 × threshold ({below:.4g}) the loss fell from {losses_below[0]:.4g} to {losses_below[-1]:.6g}; "
-      f"the best possible is {best_loss:.6g}.")
-print(f"At 1.1 × threshold ({above:.4g}) the loss first became non-finite at iteration {blew_up_above}.")
+print(f"At 0.9 × threshold ({below:.4g}) the loss fell from {losses_below[0]:.4g} "
+      f"to {losses_below[-1]:.6g};")
+print(f"the best possible is {best_loss:.6g}.")
+print(f"At 1.1 × threshold ({above:.4g}) the loss became non-finite at iteration {blew_up_above}.")
 
 plt.figure(figsize=(7, 4))
 plt.yscale("log")
@@ -200,7 +204,7 @@ plt.legend()
 plt.show()
 
 # %% [markdown]
-# Going from 0.9 to 1.1 times the threshold flips the outcome completely. Just below the threshold the loss falls to the best value any cubic can reach on these points, within a tiny margin. Just above it the loss climbs along a straight line on the log axis until it overflows. It climbs more slowly than the sweep's exploding runs, because the growth factor $|1 - \eta \lambda_{\max}|$ is only slightly above one.
+# Going from 0.9 to 1.1 times the threshold flips the outcome completely. Just below the threshold the loss falls to the best value any cubic can reach on these points, within a tiny margin. Just above it the loss climbs along a straight line on the log axis until it overflows. It climbs more slowly than the sweep's exploding runs, because the growth factor $\left|1 - \eta \lambda_{\max}\right|$ is only slightly above one.
 #
 # ## What "too big" looks like
 #
@@ -213,10 +217,12 @@ for t in range(1000, 1006):
     print(f"{t:9d}  " + "  ".join(f"{v:11.3e}" for v in deviation[t]))
 
 growth = abs(deviation[1001, 3] / deviation[1000, 3])
-print(f"Each step multiplies |d - d*| by {growth:.4f}; |1 - η·λ_max| predicts {abs(1 - above * lambda_max):.4f}.")
+predicted = abs(1 - above * lambda_max)
+print(f"Each step multiplies |d - d*| by {growth:.4f}; |1 - η·λ_max| predicts {predicted:.4f}.")
 last = deviation[-1] / np.abs(deviation[-1]).max()  # rescale first, so squaring cannot overflow
 cosine = abs(last @ top) / np.sqrt(last @ last)
-print(f"Just before the blow-up, the deviation and the λ_max direction have cosine {cosine:.6f}.")
+print("Just before the blow-up, the deviation and the λ_max direction")
+print(f"have cosine {cosine:.6f}.")
 
 # %% [markdown]
 # The table shows the signature of a learning rate that is too big. The error in $d$ flips sign at every iteration and grows by the same factor each time, and that factor is the one the formula predicts. The error in $b$ flips along with it, smaller by the ratio of the two weights in the $\lambda_{\max}$ direction. The errors in $a$ and $c$ are more than ten orders of magnitude smaller than the one in $d$: the $\lambda_{\max}$ direction contains no $a$ and no $c$ at all, and what you see in those columns is rounding noise from sums of enormous numbers. By the end, the runaway error points almost exactly along the eigenvector of the largest eigenvalue: it is an oscillation of the $x^3$ term that feeds on itself.

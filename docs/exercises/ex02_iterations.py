@@ -97,8 +97,8 @@ gap = losses - best_loss  # how far above the optimum each iteration is
 
 print("Best cubic: " + ", ".join(f"{name} = {w:.4g}" for name, w in zip("abcd", w_best)))
 print(f"Its loss is {best_loss:.6g}.")
-print(f"After 2000 iterations, Step 9's loss is {losses[2000]:.6g}: "
-      f"{gap[2000]:.4g} above the optimum, or {100 * gap[2000] / best_loss:.3g} % of it.")
+print(f"After 2000 iterations, Step 9's loss is {losses[2000]:.6g}:")
+print(f"{gap[2000]:.4g} above the optimum, or {100 * gap[2000] / best_loss:.3g} % of it.")
 
 # %% [markdown]
 # The output above answers the last question of the task first. The best cubic has (up to rounding) no constant and no $x^2$ term, as you would expect for an odd function like the sine. Step 9's 2000 iterations end within a fraction of a percent of its loss: close enough that the two curves are indistinguishable in a plot, but not at the bottom.
@@ -140,10 +140,10 @@ plt.show()
 #
 # ## Why fast, then slow
 #
-# The loss is quadratic in $(a, b, c, d)$, so gradient descent treats each eigenvector of the curvature matrix $H = 2 X^T X$ on its own. Along an eigenvector with eigenvalue $\lambda$, every update multiplies the remaining error by the same number:
+# The loss is quadratic in $(a, b, c, d)$, so gradient descent treats each eigenvector of the curvature matrix $H = 2 X^T X$ on its own. Take an eigenvector with eigenvalue $\lambda$ and write $e_t$ for the remaining error along it after $t$ updates. Every update multiplies that error by the same number:
 #
 # $$
-# \text{new error} = (1 - \eta \lambda) \cdot \text{old error}
+# e_{t+1} = (1 - \eta \lambda) \cdot e_t
 # $$
 #
 # and the loss above the optimum, which is quadratic in the error, shrinks by the square of that factor. The cell below computes the four factors and how many iterations each direction needs to shrink its error tenfold.
@@ -152,16 +152,18 @@ plt.show()
 eigenvalues, eigenvectors = np.linalg.eigh(2.0 * X.T @ X)  # ascending eigenvalues
 factors = 1 - learning_rate * eigenvalues
 tenfold = np.log(10) / -np.log(np.abs(factors))
+print(f"{'λ':>10}  {'factor per iteration':>20}  {'iterations to shrink tenfold':>28}")
 for lam, f, n in zip(eigenvalues, factors, tenfold):
-    print(f"λ = {lam:10.4g}: factor per iteration {f:.6f}, about {n:7.1f} iterations to shrink tenfold")
+    print(f"{lam:10.4g}  {f:20.6f}  {n:28.1f}")
 
 slowest = factors[0] ** 2000  # loss factor per 1000 iterations (squared, over 1000 steps)
 second = factors[1] ** 2000
 ratios = gap[3000:8001:1000] / gap[2000:7001:1000]
 print(f"Condition number λ_max / λ_min = {eigenvalues[-1] / eigenvalues[0]:.0f}.")
-print(f"Per thousand iterations, the two slow directions shrink the loss by factors {second:.4f} and {slowest:.4f}.")
-print("Measured shrink factors of loss - optimum, thousand by thousand (3000 to 8000):",
-      ", ".join(f"{r:.4f}" for r in ratios))
+print("Per thousand iterations, the two slow directions shrink the loss")
+print(f"by factors {second:.4f} and {slowest:.4f}.")
+print("Measured shrink factors of loss - optimum, thousand by thousand,")
+print("from 3000 to 8000 iterations:", ", ".join(f"{r:.4f}" for r in ratios))
 
 # %% [markdown]
 # The output above tells the whole story. The two largest eigenvalues belong to stiff directions, dominated by $d$ and by $c$, the coefficients of the big powers of $x$. Their factors are far below one, so their part of the error disappears within a few iterations, or a few dozen. That is the cliff in the left panel.

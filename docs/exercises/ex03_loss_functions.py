@@ -35,7 +35,7 @@
 #
 # <details><summary>Hint 3</summary>
 #
-# The derivative of $|r|$ is $+1$ for positive $r$ and $-1$ for negative $r$: `np.sign`. For the Huber loss, the derivative is $r$ clipped to the range from $-\delta$ to $\delta$: `np.clip`.
+# The derivative of $\left|r\right|$ is $+1$ for positive $r$ and $-1$ for negative $r$: `np.sign`. For the Huber loss, the derivative is $r$ clipped to the range from $-\delta$ to $\delta$: `np.clip`.
 #
 # </details>
 
@@ -45,14 +45,14 @@
 #
 # ### Four losses and their gradients
 #
-# Write $r_i = \hat{y}_i - y_i$ for the error at point $i$. Step 9's loss and its derivative with respect to one prediction are
+# Write $r_i = \hat{y}_i - y_i$ for the error at point $i$, and $g_i = \frac{\partial L}{\partial \hat{y}_i}$ for the derivative of the loss with respect to that one prediction (in code, `grad_y_polynomial_derived`). Step 9's loss and its derivative are
 #
 # $$
 # L = \sum_{i=1}^{N} (\hat{y}_i - y_i)^2
 # $$
 #
 # $$
-# \frac{\partial L}{\partial \hat{y}_i} = 2 (\hat{y}_i - y_i)
+# g_i = 2 r_i
 # $$
 #
 # **Mean of squares.** Dividing by the number of points $N$ gives a loss that does not grow when you add more points. The constant factor $\frac{1}{N}$ carries through the derivative:
@@ -62,37 +62,39 @@
 # $$
 #
 # $$
-# \frac{\partial L}{\partial \hat{y}_i} = \frac{2}{N} (\hat{y}_i - y_i)
+# g_i = \frac{2}{N} r_i
 # $$
 #
 # **Absolute error (L1).** Each point contributes the size of its error, without squaring:
 #
 # $$
-# L = \sum_{i=1}^{N} |\hat{y}_i - y_i|
+# L = \sum_{i=1}^{N} \left|\hat{y}_i - y_i\right|
 # $$
 #
-# The slope of $|r|$ is $-1$ left of zero and $+1$ right of it, so
+# The slope of $\left|r\right|$ is $-1$ left of zero and $+1$ right of it, so
 #
 # $$
-# \frac{\partial L}{\partial \hat{y}_i} = \text{sign}(\hat{y}_i - y_i)
+# g_i = \text{sign}(r_i)
 # $$
 #
 # At exactly $r_i = 0$ the kink has no slope; `np.sign` returns $0$ there, which is a valid choice.
 #
-# **Huber loss.** It is quadratic for small errors and linear for large ones, joined smoothly at a threshold $\delta$:
+# **Huber loss.** It is quadratic for small errors and linear for large ones, joined smoothly at a threshold $\delta$. For $\left|r\right| \le \delta$ it is
 #
 # $$
-# h(r) = \frac{1}{2} r^2 \text{ for } |r| \le \delta
+# h(r) = \frac{1}{2} r^2
 # $$
 #
-# $$
-# h(r) = \delta \cdot (|r| - \frac{1}{2} \delta) \text{ for } |r| > \delta
-# $$
-#
-# and $L = \sum_{i=1}^{N} h(r_i)$. Differentiating each piece gives $r$ inside the threshold and $\delta \cdot \text{sign}(r)$ outside it. Both pieces agree at $|r| = \delta$, and together they are simply $r$ clipped to the interval from $-\delta$ to $\delta$:
+# and for $\left|r\right| > \delta$ it is
 #
 # $$
-# \frac{\partial L}{\partial \hat{y}_i} = \max(-\delta, \min(\delta, \hat{y}_i - y_i))
+# h(r) = \delta \cdot (\left|r\right| - \frac{\delta}{2})
+# $$
+#
+# and $L = \sum_{i=1}^{N} h(r_i)$. Differentiating each piece gives $r$ inside the threshold and $\delta \cdot \text{sign}(r)$ outside it. Both pieces agree at $\left|r\right| = \delta$, and together they are simply $r$ clipped to the interval from $-\delta$ to $\delta$:
+#
+# $$
+# g_i = \max(-\delta, \min(\delta, r_i))
 # $$
 #
 # ### The rest is Step 9's chain rule
@@ -100,7 +102,7 @@
 # Whatever the loss, the predictions depend on the coefficients in the same way, $\hat{y}_i = a + b x_i + c x_i^2 + d x_i^3$. So the chain rule gives, for example,
 #
 # $$
-# \frac{\partial L}{\partial d} = \sum_{i=1}^{N} \frac{\partial L}{\partial \hat{y}_i} \cdot x_i^3
+# \frac{\partial L}{\partial d} = \sum_{i=1}^{N} g_i x_i^3
 # $$
 #
 # and likewise with $1$, $x_i$ and $x_i^2$ for $a$, $b$ and $c$. In code, the loss function and the line for `grad_y_polynomial_derived` change; the four sums and the update do not.
@@ -159,7 +161,7 @@ def fit(name, learning_rate, iterations=2000):
 # %% [markdown]
 # ### One learning rate does not fit all
 #
-# The update is `learning_rate * grad`, so what matters is the size of the gradient. Compare how large the per-point derivative $\frac{\partial L}{\partial \hat{y}_i}$ is, on average, for the random starting cubic and for the best cubic (the least-squares solution, which is nearly where every fit will end).
+# The update is `learning_rate * grad`, so what matters is the size of the gradient. Compare how large the per-point derivative $g_i$ is, on average, for the random starting cubic and for the best cubic (the least-squares solution, which is nearly where every fit will end).
 
 # %%
 X = np.stack([np.ones_like(x), x, x2, x3], axis=1)
@@ -172,23 +174,25 @@ for name, (_, gradient_function) in losses_and_gradients.items():
     print(f"{name:>16}  {at_start:>22.4g}  {at_best:>27.4g}")
 
 # %% [markdown]
-# Three different behaviours show up in the output above.
+# Three different behaviours show up in the output above, and Huber mixes two of them.
 #
 # - **Sum of squares**: the derivative is proportional to the error. It is large while the cubic is far off and shrinks as the fit improves, so the steps shrink by themselves near the end. Step 9's learning rate, `1e-6`, is kept here.
 # - **Mean of squares**: exactly the same, divided by $N$. To take *the same steps* as Step 9, the learning rate must be $N$ times larger. With $N = 2000$ points that is $2000 \cdot 10^{-6}$, and the two runs are then the same computation up to rounding.
 # - **Absolute error**: the derivative is $\pm 1$ at every point, whether the error is huge or tiny. Its size never shrinks, so nothing slows the steps down as the fit improves. They only become small when the $+1$s and $-1$s happen to cancel in the sums, and every overshoot flips some signs and sends the coefficients hopping back. The learning rate sets both the travel speed and the size of those hops, and no formula from the squared loss carries over: it has to be chosen on its own, by trying.
+# - **Huber**: in between. The derivative is capped at $\delta$ for large errors (like L1, only smaller) and proportional to the error for small ones (like the squares).
 #
-# The Huber loss sits in between: capped at $\delta$ for large errors (like L1, only smaller), proportional to the error for small ones (like the squares). Try three rates for L1:
+# Try three rates for L1, around Step 9's, and compare the loss halfway, at the end, and how much it still varies over the last 100 iterations:
 
 # %%
 l1_trials = {}
+print(f"{'L1 rate':>8}  {'loss after 1000':>15}  {'loss after 2000':>15}  {'spread, last 100':>16}")
 for learning_rate in (3e-7, 1e-6, 3e-6):
     l1_trials[learning_rate] = trial = fit("absolute (L1)", learning_rate)[2]
-    print(f"L1, learning rate {learning_rate:g}: loss {trial[1000]:.6g} after 1000 iterations, "
-          f"{trial[-1]:.6g} after 2000; it varies by {np.ptp(trial[-100:]):.3g} over the last 100.")
+    print(f"{learning_rate:>8g}  {trial[1000]:>15.6g}  {trial[-1]:>15.6g}"
+          f"  {np.ptp(trial[-100:]):>16.3g}")
 
 # %% [markdown]
-# The smallest rate is still descending after 2000 iterations: too slow. The largest rate travels fast but then bounces around at a much higher loss, because each hop is too long to settle into the narrow bottom of the L1 valley. The middle rate has settled by the halfway point and barely moves any more, so it is the one used below.
+# The last column of the output above is the spread (largest minus smallest) of the loss over the final 100 iterations. The smallest rate is still descending after 2000 iterations: too slow. The largest rate travels fast but then bounces around at a much higher loss, because each hop is too long to settle into the narrow bottom of the L1 valley. The middle rate has settled by the halfway point and barely moves any more, so it is the one used below.
 #
 # For Huber there is a cleaner argument. Inside the threshold its per-point loss is $\frac{1}{2} r^2$, half the curvature of Step 9's $r^2$; outside, it has no curvature at all. So its curvature matrix is at most $X^T X$, half of Step 9's $2 X^T X$, and by the reasoning of Exercise 1 every learning rate below $2 / \lambda_{\max}(X^T X)$ is stable. Take 90 % of that bound.
 
@@ -198,15 +202,18 @@ learning_rates = {"sum of squares": 1e-6, "mean of squares": N * 1e-6,
                   "absolute (L1)": 1e-6, "Huber": huber_rate}
 results = {name: fit(name, learning_rate) for name, learning_rate in learning_rates.items()}
 
-print(f"{'loss':>16}  {'rate':>9}  {'a':>9}  {'b':>8}  {'c':>9}  {'d':>8}  {'max |err|':>9}  {'median |err|':>12}")
+short = {"sum of squares": "sum", "mean of squares": "mean", "absolute (L1)": "L1", "Huber": "Huber"}
+print("Learning rates: " + ", ".join(f"{rate:.2g} ({short[name]})"
+                                    for name, rate in learning_rates.items()))
+print(f"{'loss':>15}  {'a':>8}  {'b':>6}  {'c':>8}  {'d':>7}  {'max |err|':>9}  {'median |err|':>12}")
 for name, (coefficients, y_polynomial_derived, losses) in results.items():
     error = np.abs(y_polynomial_derived - y_sin)
     a, b, c, d = coefficients
-    print(f"{name:>16}  {learning_rates[name]:>9.3g}  {a:>9.2e}  {b:>8.5f}  {c:>9.2e}  {d:>8.5f}"
+    print(f"{name:>15}  {a:>8.1e}  {b:>6.4f}  {c:>8.1e}  {d:>7.4f}"
           f"  {error.max():>9.4f}  {np.median(error):>12.4f}")
 
 # %% [markdown]
-# The table confirms that the sum and the mean of squares, with rates $N$ times apart, produce the same coefficients: dividing the loss by $N$ changes its value, not its minimum. The other two losses end at genuinely different cubics. All of them agree that $a$ and $c$ should be near zero, since the sine is odd, but they weigh the errors differently and therefore pick different $b$ and $d$.
+# The first line of the output above repeats the four learning rates. The table confirms that the sum and the mean of squares, with rates $N$ times apart, produce the same coefficients: dividing the loss by $N$ changes its value, not its minimum. The other two losses end at genuinely different cubics. All of them agree that $a$ and $c$ should be near zero, since the sine is odd, but they weigh the errors differently and therefore pick different $b$ and $d$.
 #
 # The last two columns show the trade-off. L1 has the smallest *typical* (median) error but the largest *worst* error. Squares have the opposite profile, and Huber lies between the two. The figure shows where those errors are.
 

@@ -119,7 +119,7 @@ plt.show()
 #
 # The table shows only every hundredth iteration; the stored history has all of them. A logarithmic iteration axis gives the first few iterations as much room as the last thousand. (It is a "symlog" axis, which is linear between 0 and 1 so that iteration 0 fits on it.) The dashed lines mark the coefficients of the best possible cubic, from `np.linalg.lstsq`.
 
-# %% alt="The coefficients a, b, c and d against iteration on a symlog axis from 0 to 2000, each with a dashed horizontal line at its least-squares value. d jumps up within the first few iterations and then settles back onto its dashed line, c climbs to its line over tens of iterations, and b rises last and slowest, reaching its line only near the end; a stays close to zero throughout" caption="The coefficients take turns: d settles first, then c, and b crawls towards its optimum last."
+# %% alt="The coefficients a, b, c and d against iteration on a symlog axis from 0 to 2000, each with a dashed horizontal line at its least-squares value. d jumps up within the first few iterations and then settles back onto its dashed line, c climbs to its line over tens of iterations, and b rises last and slowest, reaching its line only near the end; a stays close to zero throughout" caption="The coefficients take turns: d makes the biggest early jump, but c settles first, then a and d, and b crawls towards its optimum last."
 X = np.stack([np.ones_like(x), x, x2, x3], axis=1)
 w_best = np.linalg.lstsq(X, y_sin, rcond=None)[0]
 plt.figure(figsize=(7, 4))
@@ -139,14 +139,15 @@ plt.show()
 
 # %%
 final = history[-1, :4]
+print(f"{'coef':>4}  {'start':>8}  {'after 10':>8}  {'after 100':>9}  {'final':>8}  {'settled from':>12}")
 for i, name in enumerate("abcd"):
     far = np.abs(history[:, i] - final[i]) >= 0.01
     settled_from = np.nonzero(far)[0].max() + 1  # first iteration after the last "far" one
-    print(f"{name}: start {history[0, i]:8.4f}, after 10 {history[10, i]:8.4f}, "
-          f"after 100 {history[100, i]:8.4f}, final {final[i]:8.4f}; settled from iteration {settled_from}")
+    print(f"{name:>4}  {history[0, i]:8.4f}  {history[10, i]:8.4f}  {history[100, i]:9.4f}"
+          f"  {final[i]:8.4f}  {settled_from:12d}")
 
 # %% [markdown]
-# The output above and the figure show three different schedules.
+# In the output above, the last column is the iteration from which on each coefficient stays within 0.01 of its final value: $c$ settles first, then $a$ and $d$, and $b$ last. Together with the figure, the output shows three different schedules.
 #
 # - **$d$ moves first and most.** Within a handful of iterations it leaps from its random start almost to zero, even a little past its final value, and then creeps back down together with $b$. The reason is the size of $x^3$: at the ends of the interval it reaches $\pi^3$, so the gradient for $d$ is huge while the cubic's $x^3$ term is wrong. A step of the same learning rate therefore moves $d$ far more than any other coefficient.
 # - **$c$ settles first.** The $x^2$ term is the next largest, so $c$ gets the next largest pushes and is done within the first hundred iterations. Nothing later disturbs it, because $c$ should be zero for an odd function, and the odd terms ($b$, $d$) do not interact with the even ones ($a$, $c$): their products summed over the symmetric interval cancel.

@@ -45,7 +45,8 @@
 # <details><summary>Hint 3</summary>
 #
 # The Hessian of $L = \sum_{i=1}^{N} (\hat{y}_i - y_i)^2$ is $2 X^T X$, where the columns of $X$ are
-# $1, x, x^2, x^3$. Take rows and columns 1 and 3 for $(b, d)$ and use `np.linalg.eigh`.
+# $1, x, x^2, x^3$. Keep only the rows and columns that belong to $b$ and $d$ (the columns $x$ and $x^3$
+# of $X$), and use `np.linalg.eigh`.
 #
 # </details>
 #
@@ -117,13 +118,22 @@ print(f"Least-squares optimum: b = {b_best:.4f}, d = {d_best:.4f}, loss = {loss_
 # ### The landscape from a few sums
 #
 # With $a$ and $c$ fixed, write $r_i = a + c x_i^2 - y_i$ for the part of the error that does not depend on
-# $b$ and $d$. Expanding the square gives
+# $b$ and $d$. Expanding the square gives a constant, a part $P$ that is linear in $b$ and $d$, and a
+# quadratic part $Q$:
 #
 # $$
-# L(b, d) = \sum r_i^2 + 2 b \sum r_i x_i + 2 d \sum r_i x_i^3 + b^2 \sum x_i^2 + 2 b d \sum x_i^4 + d^2 \sum x_i^6
+# L(b, d) = \sum r_i^2 + P + Q
 # $$
 #
-# so six numbers describe the whole surface, and a 400 by 400 grid costs a few array operations.
+# $$
+# P = 2 b \sum r_i x_i + 2 d \sum r_i x_i^3
+# $$
+#
+# $$
+# Q = b^2 \sum x_i^2 + 2 b d \sum x_i^4 + d^2 \sum x_i^6
+# $$
+#
+# So six numbers describe the whole surface, and a 400 by 400 grid costs a few array operations.
 
 # %%
 r = a + c * x**2 - y_sin
@@ -142,6 +152,11 @@ d_grid = np.linspace(-1.05, 0.25, 400)
 B, D = np.meshgrid(b_grid, d_grid)
 L = landscape(B, D)
 print(f"Across the grid the loss runs from {L.min():.4g} to {L.max():.4g}.")
+# The exact bottom of this slice: where both partial derivatives of the quadratic are zero
+b_slice, d_slice = np.linalg.solve([[S_x2, S_x4], [S_x4, S_x6]], [-S_rx, -S_rx3])
+slice_min = landscape(b_slice, d_slice)
+print(f"Exact minimum of this slice: {slice_min:.4f} (least squares: {loss_best:.4f}).")
+print(f"Grid spacing: {b_grid[1] - b_grid[0]:.4f} in b, {d_grid[1] - d_grid[0]:.4f} in d.")
 
 # %% [markdown]
 # The contour levels below are spaced on a log scale above the lowest value on the grid, so each line
@@ -166,50 +181,59 @@ plt.show()
 
 # %% [markdown]
 # The surface is a long, narrow valley that runs almost along the $b$ axis, tilted slightly downwards.
-# Gradient descent does not head for the star. It falls almost straight up from the start point to the
-# valley floor, turns, and then walks along the floor towards the optimum. The black square sits in the
-# valley a little short of the star, so close that the two markers overlap at this scale (the zoom further
-# down separates them). The lowest value on the grid is slightly above the least-squares loss because $a$
-# and $c$ in this slice are still a hair away from their own optimum.
+# Gradient descent does not head for the star. From the start point it moves almost straight up the plot,
+# raising $d$ while $b$ hardly changes, until it reaches the valley floor. There it turns and walks along
+# the floor towards the optimum. The black square sits in the valley a little short of the star, so close
+# that the two markers overlap at this scale (the zoom further down separates them).
+#
+# The output before the figure holds a small puzzle: the lowest loss on the grid is clearly above the
+# least-squares loss. It is not because $a$ and $c$ in this slice are still a hair away from their own
+# optimum: that costs very little, as the exact minimum of the slice, computed from the quadratic, is almost
+# the least-squares loss. The gap comes from the grid, whose spacing is printed there too. The valley is so
+# narrow that across it the loss rises steeply within a fraction of one grid spacing, so even the grid
+# points nearest the floor sit partway up a wall and miss the bottom. The Hessian below shows how steep
+# those walls are.
 #
 # Drawing a moving path on a fixed slice is exact here, not an approximation. The gradients for $b$ and $d$
-# involve $a$ and $c$ only through $\sum x_i$ and $\sum x_i^3$, which vanish on the symmetric grid (see
-# below). So the $(b, d)$ path never depended on $a$ and $c$, and fixing them only shifts the landscape by a
-# constant.
+# involve $a$ and $c$ only through $\sum x_i$, $\sum x_i^3$ and $\sum x_i^5$ ($c$ enters the gradient for
+# $d$ through $\sum x_i^5$), and all three vanish on the symmetric grid (see below). So the $(b, d)$ path
+# never depended on $a$ and $c$, and fixing them only shifts the landscape by a constant.
 
 # %%
-print(f"Sum of x: {x.sum():.2e}, sum of x³: {(x**3).sum():.2e}, sum of |x³|: {np.abs(x**3).sum():.4g}")
+print(f"Sum of x: {x.sum():.2e}, sum of x³: {(x**3).sum():.2e}, sum of x⁵: {(x**5).sum():.2e}")
+print(f"For scale, sum of |x³|: {np.abs(x**3).sum():.4g}, sum of |x⁵|: {np.abs(x**5).sum():.4g}")
 
 # %% [markdown]
 # ### Why a valley: the Hessian block
 #
-# The second derivatives of the loss with respect to $b$ and $d$ form a $2 \times 2$ block $H$ with
-# entries
+# The second derivatives of the loss with respect to $b$ and $d$ form a $2 \times 2$ block $H$. Its
+# diagonal entries are $H_{bb} = \partial^2 L / \partial b^2$ and $H_{dd} = \partial^2 L / \partial d^2$,
+# and both off-diagonal entries are $H_{bd} = \partial^2 L / (\partial b \, \partial d)$:
 #
 # $$
-# \frac{\partial^2 L}{\partial b^2} = 2 \sum_{i=1}^{N} x_i^2
-# $$
-#
-# $$
-# \frac{\partial^2 L}{\partial b \, \partial d} = 2 \sum_{i=1}^{N} x_i^4
+# H_{bb} = 2 \sum_{i=1}^{N} x_i^2
 # $$
 #
 # $$
-# \frac{\partial^2 L}{\partial d^2} = 2 \sum_{i=1}^{N} x_i^6
+# H_{bd} = 2 \sum_{i=1}^{N} x_i^4
+# $$
+#
+# $$
+# H_{dd} = 2 \sum_{i=1}^{N} x_i^6
 # $$
 #
 # Its eigenvectors are the axes of the elliptical contours and its eigenvalues are the curvatures along
 # them.
 
 # %%
-H_bd = 2 * np.array([[S_x2, S_x4], [S_x4, S_x6]])
-eigenvalues, eigenvectors = np.linalg.eigh(H_bd)
+H_block = 2 * np.array([[S_x2, S_x4], [S_x4, S_x6]])
+eigenvalues, eigenvectors = np.linalg.eigh(H_block)
 lambda_min, lambda_max = eigenvalues
 valley = eigenvectors[:, 0] * np.sign(eigenvectors[0, 0])  # flat direction, pointing towards +b
 angle = np.degrees(np.arctan2(valley[1], valley[0]))
 correlation = S_x4 / np.sqrt(S_x2 * S_x6)
 print("Hessian block for (b, d):")
-print(np.array2string(H_bd, precision=1, suppress_small=True))
+print(np.array2string(H_block, precision=1, suppress_small=True))
 print(f"Eigenvalues: {lambda_min:.4g} and {lambda_max:.4g}; condition number {lambda_max / lambda_min:.4g}")
 print(f"The valley runs at {angle:.2f} degrees to the b axis.")
 print(f"Correlation between the columns x and x³: {correlation:.4f}")
@@ -231,7 +255,8 @@ print(f"Correlation between the columns x and x³: {correlation:.4f}")
 # %%
 factor_steep = 1 - learning_rate * lambda_max
 factor_flat = 1 - learning_rate * lambda_min
-print(f"Per update, the steep component is multiplied by {factor_steep:.4f}, the flat one by {factor_flat:.5f}.")
+print(f"Per update, the steep component is multiplied by {factor_steep:.4f},")
+print(f"the flat one by {factor_flat:.5f}.")
 print(f"Updates to shrink by a factor of 10: steep {np.log(0.1) / np.log(abs(factor_steep)):.3g}, "
       f"flat {np.log(0.1) / np.log(factor_flat):.4g}.")
 print(f"Learning-rate ceiling 2 / lambda_max: {2 / lambda_max:.3g} (the loop uses {learning_rate:g}).")
@@ -258,7 +283,8 @@ plt.title("The two components of the error in (b, d)")
 plt.legend()
 plt.show()
 flat_ratio = flat[-1] / (flat[0] * factor_flat**2000)
-print(f"After 2000 updates the flat component is {flat[-1]:.3g}; measured / predicted = {flat_ratio:.6f}.")
+print(f"After 2000 updates the flat component is {flat[-1]:.3g};")
+print(f"measured / predicted = {flat_ratio:.6f}.")
 
 # %% [markdown]
 # The steep component collapses within a few dozen updates and bottoms out at rounding noise. The flat one
@@ -306,7 +332,15 @@ assert np.allclose(direct, [L[i, j] for i, j in grid_points], rtol=1e-9)
 assert all(np.diff(losses) < 0)
 assert loss_best < final_loss < 1.01 * loss_best
 assert abs(x.sum()) < 1e-9 and abs((x**3).sum()) < 1e-9 * np.abs(x**3).sum()
+assert abs((x**5).sum()) < 1e-9 * np.abs(x**5).sum()  # c reaches grad_d only through this sum
+assert 0 < slice_min - loss_best < 0.01  # a and c being a hair off costs very little ...
+assert L.min() - slice_min > 10 * (slice_min - loss_best)  # ... the coarse grid costs far more
+half_step_up = landscape(b_slice, d_slice + 0.5 * (d_grid[1] - d_grid[0])) - slice_min
+assert half_step_up > 10 * (L.min() - slice_min)  # half a grid spacing in d climbs a wall
 i_min, j_min = np.unravel_index(np.argmin(L), L.shape)
+B_fine, D_fine = np.meshgrid(np.linspace(b_grid[j_min - 2], b_grid[j_min + 2], 201),
+                             np.linspace(d_grid[i_min - 2], d_grid[i_min + 2], 201))
+assert landscape(B_fine, D_fine).min() - slice_min < 0.1 * (L.min() - slice_min)  # finer grid: closer
 assert abs(b_grid[j_min] - b_best) < 2 * (b_grid[1] - b_grid[0])
 assert abs(d_grid[i_min] - d_best) < 2 * (d_grid[1] - d_grid[0])
 assert lambda_max / lambda_min > 100

@@ -84,6 +84,7 @@
 # works in any terminal and in Jupyter. At the `(Pdb)` prompt you type commands:
 #
 # - `p expr` prints an expression, for example `p t, loss` or `p a, b, c, d`; `pp expr` pretty-prints it.
+#   Long numbers are easier to read rounded: `p round(a, 4)`, or `p np.round([a, b, c, d], 4)` for several.
 # - `n` (next) runs the current line; `s` (step) does the same but enters function calls.
 # - `c` (continue) runs until the next breakpoint; `q` (quit) aborts the program.
 # - `l` (list) shows the source around the current line; `w` (where) shows the call stack.
@@ -155,13 +156,14 @@ def run_step09(learning_rate, debugger=None, stop_at=None):
 os.environ["PYTHONBREAKPOINT"] = "0"  # delete this line to make breakpoint() stop
 
 coefficients, losses, rises = run_step09(learning_rate=1e-6)
-print(f"Learning rate 1e-06: final loss {losses[-1]:.4f}; the loss rose in {len(rises)} of {len(losses)} iterations.")
+print(f"Learning rate 1e-06: final loss {losses[-1]:.4f};")
+print(f"the loss rose in {len(rises)} of {len(losses)} iterations.")
 
 # %% [markdown]
 # With the article's learning rate the condition never fires: the loss falls at every iteration. That is no
 # accident. For a quadratic loss, gradient descent lowers the loss at every step as long as the learning
 # rate stays below $2 / \lambda_{\max}$, where $\lambda_{\max}$ is the largest eigenvalue of the Hessian
-# $2 X^T X$ (see Exercise 5). The next cell computes that ceiling and runs the loop above it.
+# $2 X^T X$ (see Exercise 1). The next cell computes that ceiling and runs the loop above it.
 
 # %%
 X = np.stack([np.ones_like(x), x, x**2, x**3], axis=1)
@@ -171,8 +173,9 @@ big_rate = 4e-6
 with np.errstate(over="ignore", invalid="ignore"):
     _, big_losses, big_rises = run_step09(learning_rate=big_rate)
 print(f"Ceiling 2 / lambda_max = {ceiling:.3g}.")
-print(f"Learning rate {big_rate:g}: the breakpoint condition first fires at iteration {big_rises[0]}, "
-      f"and it fires {len(big_rises)} times in total.")
+print(f"Learning rate {big_rate:g}: the breakpoint condition first fires at iteration "
+      f"{big_rises[0]},")
+print(f"and it fires {len(big_rises)} times in total.")
 print(f"The loss became non-finite at iteration {len(big_losses) - 1}, where the loop stopped.")
 
 # %% [markdown]
@@ -218,10 +221,17 @@ class ScriptedPdb(StandardPdb):
 
 # %% [markdown]
 # The session stops at iteration 500, after the gradients are computed and just before the update. It
-# prints the state, sets a `display` on `a`, steps over one line and continues to the end.
+# prints the state, rounded so that each answer fits on one line, sets a `display` on `a`, steps over one
+# line and continues to the end.
 
 # %%
-typed = io.StringIO("p t, loss\np a, b, c, d\np grad_a, grad_b, grad_c, grad_d\ndisplay a\nn\nl\nc\n")
+typed = io.StringIO(
+    "p t, loss\n"
+    "p np.round([a, b, c, d], 4)\n"
+    "p np.round([grad_a, grad_b, grad_c, grad_d], 2)\n"
+    "display round(a, 6)\n"
+    "n\nl\nc\n"
+)
 transcript = io.StringIO()
 debugger = ScriptedPdb(stdin=typed, stdout=transcript, nosigint=True, readrc=False)
 debugger.use_rawinput = False
@@ -231,11 +241,12 @@ print(transcript.getvalue())
 # %% [markdown]
 # The line starting with `>` says where pdb stopped (file, line number, function), and `->` marks the line
 # about to run. `p t, loss` confirms the iteration and shows the loss. Recent NumPy versions print scalars as
-# `np.float64(...)`; the number inside is the value. Each coefficient is about to move opposite to the sign
-# of its gradient, scaled by the learning rate.
+# `np.float64(...)`; the number inside is the value. The next two commands wrap the coefficients and the
+# gradients in `np.round`, which returns one short array instead of four long numbers each. Each
+# coefficient is about to move opposite to the sign of its gradient, scaled by the learning rate.
 #
-# After `display a`, pdb shows the new and the old value of `a` once `n` has run the update line, so you
-# see the update happen. `l` lists the code around the new position, and `c` lets the loop run to the end.
+# After `display round(a, 6)`, pdb shows the new and the old value of `a`, rounded to six decimals, once
+# `n` has run the update line, so you see the update happen. `l` lists the code around the new position, and `c` lets the loop run to the end.
 # Pausing changes nothing in the computation: the debugged run ends with exactly the same coefficients as
 # the undisturbed one.
 
@@ -263,7 +274,7 @@ assert not np.isfinite(big_losses[-1]) and len(big_losses) < 2000
 assert session.count("(Pdb) ") == 7 and typed.read() == ""
 assert session.startswith("> step09.py(") and "run_step09()" in session
 assert "(Pdb) p t, loss\n(500, " in session
-assert "display a: " in session and "[old: " in session
+assert "display round(a, 6): " in session and "[old: " in session
 assert "-> a = a - learning_rate * grad_a" in session and "->\t        b = b - learning_rate * grad_b" in session
 assert debugged_coefficients == coefficients
 assert np.array_equal(debugged_losses, losses)

@@ -23,9 +23,10 @@
 #
 # Change the data to 2000 points on $[-4\pi, 4\pi]$ and run the Step 9 loop with learning rate `1e-6`.
 # Report what happens and explain it with numbers: how large do the powers of $x$ get, how much steeper
-# does the loss become, and what is the largest learning rate that can still work on each range? Then try
-# three remedies: a learning rate below the new limit, rescaling $x$ to $[-1, 1]$ before fitting, and
-# polynomials of higher degree. Compare every result with the best fit that least squares can reach.
+# does the loss become, and what is the largest learning rate that can still work on each range? Then work
+# through four parts: (a) try a learning rate below the new limit; (b) try rescaling $x$ to $[-1, 1]$
+# before fitting; (c) find out how good the best possible cubic is on this range; (d) try polynomials of
+# higher degree. Compare every result with the best fit that least squares can reach.
 #
 # ## Hints
 #
@@ -107,10 +108,16 @@ print(f"The loss first became non-finite at iteration {first_bad}.")
 #
 # ### Why: the powers of x and the curvature
 #
-# The gradient for $d$ is
+# Write $g_i$ for the derivative of the loss with respect to one prediction,
 #
 # $$
-# \frac{\partial L}{\partial d} = \sum_{i=1}^{N} 2 (\hat{y}_i - y_i) \cdot x_i^3
+# g_i = 2 (\hat{y}_i - y_i)
+# $$
+#
+# Then the gradient for $d$ is
+#
+# $$
+# \frac{\partial L}{\partial d} = \sum_{i=1}^{N} g_i x_i^3
 # $$
 #
 # Every error is multiplied by $x_i^3$, and $x^3$ is far larger on the new range.
@@ -130,7 +137,7 @@ eig_big = np.linalg.eigvalsh(2 * vandermonde(x).T @ vandermonde(x))
 print(f"Largest Hessian eigenvalue: {eig_small[-1]:.4g} on [-π, π], {eig_big[-1]:.4g} on [-4π, 4π].")
 print(f"Ratio: {eig_big[-1] / eig_small[-1]:.4g} (compare 4⁶ = {4**6}).")
 ceiling_small, ceiling_big = 2 / eig_small[-1], 2 / eig_big[-1]
-print(f"Learning-rate ceiling 2 / lambda_max: {ceiling_small:.3g} on [-π, π], {ceiling_big:.3g} on [-4π, 4π].")
+print(f"Ceiling 2 / lambda_max: {ceiling_small:.3g} on [-π, π], {ceiling_big:.3g} on [-4π, 4π].")
 print(f"The learning rate 1e-6 is {1e-6 / ceiling_big:.4g} times the new ceiling.")
 
 # %% [markdown]
@@ -145,7 +152,7 @@ print(f"The learning rate 1e-6 is {1e-6 / ceiling_big:.4g} times the new ceiling
 # update overshoots $d$ and multiplies its error by a large factor with alternating sign. That is the
 # explosion you saw.
 #
-# ### Remedy (a): a learning rate under the new ceiling
+# ### (a) A smaller learning rate
 #
 # Run the same loop with 90 % of the new ceiling and compare with the least-squares optimum.
 
@@ -156,8 +163,8 @@ loss_best = np.square(X @ coefficients_best - y_sin).sum()
 safe_rate = 0.9 * ceiling_big
 _, losses_safe = gradient_descent(x, learning_rate=safe_rate)
 condition_x = eig_big[-1] / eig_big[0]
-print(f"Learning rate {safe_rate:.3g}: loss {losses_safe[-1]:.4g} after 2000 updates; "
-      f"least-squares optimum {loss_best:.4g} ({losses_safe[-1] / loss_best:.3g} times higher).")
+print(f"Learning rate {safe_rate:.3g}: loss {losses_safe[-1]:.4g} after 2000 updates,")
+print(f"{losses_safe[-1] / loss_best:.3g} times the least-squares optimum {loss_best:.4g}.")
 print(f"Condition number of the Hessian: {condition_x:.3g}.")
 print(f"Updates to shrink the slowest error component tenfold: {np.log(10) / (safe_rate * eig_big[0]):.3g}.")
 
@@ -167,7 +174,7 @@ print(f"Updates to shrink the slowest error component tenfold: {np.log(10) / (sa
 # update achieves almost nothing. A tenfold improvement there would take the number of updates on the last
 # line.
 #
-# ### Remedy (b): rescale x to [-1, 1]
+# ### (b) Rescale x to [-1, 1]
 #
 # Fit the cubic in $u = x / (4\pi)$. All powers of $u$ lie between $-1$ and $1$, so no column of the
 # Vandermonde matrix dwarfs the others. The best loss is unchanged, because
@@ -180,11 +187,11 @@ eig_u = np.linalg.eigvalsh(2 * U.T @ U)
 rate_u = 1 / eig_u[-1]
 coefficients_u, losses_u = gradient_descent(u, learning_rate=rate_u)
 print(f"Condition number: {condition_x:.3g} in x, {eig_u[-1] / eig_u[0]:.3g} in u.")
-print(f"Learning rate 1 / lambda_max = {rate_u:.3g}: loss {losses_u[-1]:.6g} after 2000 updates "
-      f"(optimum {loss_best:.6g}).")
+print(f"Learning rate 1 / lambda_max = {rate_u:.3g}:")
+print(f"loss {losses_u[-1]:.6g} after 2000 updates (optimum {loss_best:.6g}).")
 coefficients_back = coefficients_u / (4 * np.pi) ** np.arange(4)
-print(f"Converted back to x: b = {coefficients_back[1]:.4g}, d = {coefficients_back[3]:.4g}; "
-      f"least squares: b = {coefficients_best[1]:.4g}, d = {coefficients_best[3]:.4g}.")
+print(f"Converted back to x: b = {coefficients_back[1]:.4g}, d = {coefficients_back[3]:.4g}")
+print(f"Least squares:       b = {coefficients_best[1]:.4g}, d = {coefficients_best[3]:.4g}")
 
 # %% [markdown]
 # In $u$ the curvatures differ by a small factor instead of millions, a much larger learning rate is safe,
@@ -234,7 +241,7 @@ plt.show()
 # rate, rescaling or number of iterations can change that, because least squares has already found the
 # best cubic there is.
 #
-# ### Remedy (d): a higher degree
+# ### (d) A higher degree
 #
 # More turning points need a higher degree. `Polynomial.fit` computes the least-squares fit directly, and
 # it maps $x$ to $[-1, 1]$ internally, just like $u$ above.
