@@ -15,7 +15,7 @@ from conftest import SNIPPETS
 from site_tools.listings import discover
 
 #: What a listing may import: NumPy, Matplotlib and the standard library modules the tutorial uses.
-ALLOWED_IMPORTS = {"numpy", "matplotlib", "math", "sys"}
+ALLOWED_IMPORTS = {"numpy", "matplotlib", "math", "sys", "time"}
 
 #: Runs main.py with this project's packages made unimportable, as in a reader's empty project.
 LAUNCHER = (

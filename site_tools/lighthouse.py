@@ -1,0 +1,133 @@
+"""Lighthouse scores of the built site, served locally with gzip like a static host.
+
+Usage: ``uv run python -m site_tools.lighthouse [--site DIR] [PATH ...]``
+
+Needs Node.js with npm (``npx`` fetches ``lighthouse@12.2.3`` from the npm registry the first time)
+and a Chromium (``/usr/bin/chromium`` on Debian: ``apt-get install chromium``; or set ``CHROME_PATH``).
+Without ``--site`` it builds the site first (``mkdocs build --strict`` into a temporary folder). It runs
+Lighthouse's default mobile preset on each path (by default the home page, the Step 9 page and one
+exercise), prints the four category scores per page against the project's targets, and lists every
+audit that kept a category below 100. Exit status 1 if a target is missed.
+
+Not part of ``uv run pytest``: it needs npm, and Lighthouse's performance score moves with the load of
+the machine. Run it when you change the theme, the templates or the page weight.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIGHTHOUSE = "lighthouse@12.2.3"  # 13 needs Node 22
+PAGES = ["/", "/gradient-descent/", "/exercises/ex01_learning_rate/"]
+TARGETS = {"performance": 98, "accessibility": 100, "best-practices": 100, "seo": 100}
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".ipynb", ".txt")
+CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --no-first-run"
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Serve files like a static host: gzip for text, long cache for assets, quiet log."""
+
+    def send_head(self):  # noqa: D102 (http.server's API)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (path.is_file() and path.suffix in COMPRESSIBLE and accepts_gzip):
+            return super().send_head()
+        if self.path.endswith("/") is False and Path(self.translate_path(self.path)).is_dir():
+            return super().send_head()  # the redirect to the trailing slash
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=31536000" if "/assets/" in self.path else "max-age=600")
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, format, *args):  # noqa: D102 (http.server's API)
+        pass
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, *args: object) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``site`` on a free port of 127.0.0.1; return the server and its base URL."""
+    handler = functools.partial(GzipHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def run_lighthouse(url: str, chrome: str, out: Path) -> dict:
+    """Run Lighthouse (mobile preset) on ``url`` and return its JSON report."""
+    command = [
+        "npx", "--yes", LIGHTHOUSE, url, "--quiet", "--output=json", f"--output-path={out}",
+        "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={CHROME_FLAGS}",
+    ]  # fmt: skip
+    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": chrome})
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def main() -> int:
+    """Build (unless given a site), serve, audit each page, print the scores."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    parser.add_argument("pages", nargs="*", default=PAGES, help="paths to audit (default: %(default)s)")
+    arguments = parser.parse_args()
+    chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    with tempfile.TemporaryDirectory() as scratch:
+        site = arguments.site
+        if site is None:
+            site = Path(scratch) / "site"
+            build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
+            subprocess.run(build, cwd=ROOT, check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        server, base = serve(site)
+        missed = False
+        try:
+            print(f"{'page':40} " + " ".join(f"{c:>15}" for c in TARGETS))
+            for number, page in enumerate(arguments.pages):
+                report = run_lighthouse(base + page, chrome, Path(scratch) / f"report-{number}.json")
+                scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in TARGETS}
+                cells = []
+                for category, score in scores.items():
+                    ok = score >= TARGETS[category]
+                    missed |= not ok
+                    cells.append(f"{score:>11} {'ok ' if ok else 'LOW'}")
+                print(f"{page:40} " + " ".join(cells))
+                for category in TARGETS:
+                    if category == "performance" or scores[category] == 100:
+                        continue
+                    for ref in report["categories"][category]["auditRefs"]:
+                        audit = report["audits"][ref["id"]]
+                        if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                            print(f"    {category}: {audit['id']}: {audit['title']}")
+        finally:
+            server.shutdown()
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
