@@ -6,6 +6,8 @@ call it directly, and ``python -m site_tools.listings`` runs it from a shell.
 Each listing runs in its own process, forked by ``site_tools.run_listing`` (which imports
 Matplotlib once), so listings cannot disturb each other or the caller, and they run in parallel.
 
+Listings that measure time (they ``import time``) run after the others, one at a time.
+
 Results are cached by content: the cache key of a listing is a hash of its bytes, of the runner
 (which sets the figure style) and of the Python, NumPy and Matplotlib versions. A build with nothing
 changed runs nothing; editing one listing re-runs that listing only. A cache entry is written to a
@@ -109,7 +111,14 @@ def _load(name: str, source: Path, directory: Path) -> Run:
     )
 
 
-def _execute(jobs: dict[Path, Path]) -> dict[Path, str]:
+def is_benchmark(listing: Path) -> bool:
+    """Tell whether ``listing`` measures time (it imports ``time``): it then runs alone, after the rest."""
+    return any(
+        line.split()[:2] == ["import", "time"] for line in listing.read_text(encoding="utf-8").splitlines()
+    )
+
+
+def _execute(jobs: dict[Path, Path], parallel: bool = True) -> dict[Path, str]:
     """Run the listings ``{listing: cache target}`` in one runner process; return errors by listing."""
     if not jobs:
         return {}
@@ -119,6 +128,8 @@ def _execute(jobs: dict[Path, Path]) -> dict[Path, str]:
         scratch[listing] = Path(tempfile.mkdtemp(prefix=f".{listing.stem}-", dir=target.parent))
     workdir = Path(tempfile.mkdtemp(prefix="listing-cwd-"))
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}
+    if not parallel:
+        env["LISTING_JOBS"] = "1"
     arguments = [str(part) for listing in jobs for part in (listing, scratch[listing])]
     errors: dict[Path, str] = {}
     try:
@@ -178,7 +189,10 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
     environment = environment_fingerprint()
     targets = {p: cache / p.stem / key(p, environment) for p in listings}
     stale = {p: target for p, target in targets.items() if not (target / "values.json").exists()}
-    errors = _execute(stale)
+    # Benchmarks run last and one at a time, so that the build's own parallel work does not slow the
+    # code they time.
+    errors = _execute({p: t for p, t in stale.items() if not is_benchmark(p)})
+    errors |= _execute({p: t for p, t in stale.items() if is_benchmark(p)}, parallel=False)
     for listing, target in stale.items():
         if listing not in errors:
             report.executed.append(listing.stem)

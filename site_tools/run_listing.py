@@ -154,12 +154,12 @@ def _child(listing: Path, outdir: Path) -> int:
 
 
 def main(arguments: list[str]) -> int:
-    """Run each (listing, outdir) pair in a forked child, ``os.cpu_count()`` at a time."""
+    """Run each (listing, outdir) pair in a forked child, ``$LISTING_JOBS`` (default: CPUs) at a time."""
     jobs = [(Path(arguments[i]).resolve(), Path(arguments[i + 1])) for i in range(0, len(arguments), 2)]
     running: dict[int, Path] = {}
     failures = 0
     for listing, outdir in jobs:
-        if len(running) >= (os.cpu_count() or 1):
+        if len(running) >= int(os.environ.get("LISTING_JOBS") or os.cpu_count() or 1):
             _, status = os.wait()
             failures += status != 0
             running.pop(_)

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +116,8 @@ def test_published_block_runs(published: PublishedBlock, tmp_path: Path, monkeyp
         # The reader has saved the listings in their project folder, as the pages ask.
         for listing in discover(SNIPPETS):
             shutil.copy(listing, tmp_path)
-        env = {**os.environ, "MPLBACKEND": "Agg"}
+        # `python` in a shell block is this environment's Python, as in the reader's activated venv.
+        path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        env = {**os.environ, "MPLBACKEND": "Agg", "PATH": path}
         done = subprocess.run(code, shell=True, env=env, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
