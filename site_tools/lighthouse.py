@@ -4,10 +4,11 @@ Usage: ``uv run python -m site_tools.lighthouse [--site DIR] [PATH ...]``
 
 Needs Node.js with npm (``npx`` fetches ``lighthouse@12.2.3`` from the npm registry the first time)
 and a Chromium (``/usr/bin/chromium`` on Debian: ``apt-get install chromium``; or set ``CHROME_PATH``).
-Without ``--site`` it builds the site first (``mkdocs build --strict`` into a temporary folder). It runs
-Lighthouse's default mobile preset on each path (by default the home page, the Step 9 page and one
-exercise), prints the four category scores per page against the project's targets, and lists every
-audit that kept a category below 100. Exit status 1 if a target is missed.
+Without ``--site`` it builds the site first (``mkdocs build --strict`` into a temporary folder). It
+runs Lighthouse's default mobile preset on each path (by default the home page, the Step 9 page and
+one exercise), prints the four category scores per page (medians of ``--runs`` runs) against the
+project's targets, and lists every audit that kept a category below 100. Exit status 1 if a target
+is missed. The JSON reports are kept in ``artifacts/lighthouse/``.
 
 Not part of ``uv run pytest``: it needs npm, and Lighthouse's performance score moves with the load of
 the machine. Run it when you change the theme, the templates or the page weight.
@@ -21,6 +22,7 @@ import gzip
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -95,6 +97,8 @@ def main() -> int:
     """Build (unless given a site), serve, audit each page, print the scores."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the median is reported")
+    parser.add_argument("--reports", type=Path, default=ROOT / "artifacts" / "lighthouse", help="JSONs")
     parser.add_argument("pages", nargs="*", default=PAGES, help="paths to audit (default: %(default)s)")
     arguments = parser.parse_args()
     chrome = os.environ.get("CHROME_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -108,9 +112,18 @@ def main() -> int:
         missed = False
         try:
             print(f"{'page':40} " + " ".join(f"{c:>15}" for c in TARGETS))
-            for number, page in enumerate(arguments.pages):
-                report = run_lighthouse(base + page, chrome, Path(scratch) / f"report-{number}.json")
-                scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in TARGETS}
+            for page in arguments.pages:
+                arguments.reports.mkdir(parents=True, exist_ok=True)
+                name = page.strip("/").replace("/", "-") or "home"
+                reports = [
+                    run_lighthouse(base + page, chrome, arguments.reports / f"{name}-{run}.json")
+                    for run in range(1, arguments.runs + 1)
+                ]
+                scores = {
+                    c: round(statistics.median(100 * (r["categories"][c]["score"] or 0) for r in reports))
+                    for c in TARGETS
+                }
+                report = reports[-1]
                 cells = []
                 for category, score in scores.items():
                     ok = score >= TARGETS[category]
