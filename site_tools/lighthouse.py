@@ -139,6 +139,7 @@ def main() -> int:
                             print(f"    {category}: {audit['id']}: {audit['title']}")
         finally:
             server.shutdown()
+            server.server_close()
     return 1 if missed else 0
 
 

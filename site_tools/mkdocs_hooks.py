@@ -154,6 +154,14 @@ def _prerender_missing_pages(config: MkDocsConfig, pages: list[Path]) -> None:
         notebooks.prerender(missing, dict(options), NOTEBOOK_TEMPLATES)
 
 
+def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:
+    """Give exercise pages a description of their own (their introduction), like the chapters have."""
+    for exercise in config.extra["exercises"]:
+        if page.file.src_uri == f"exercises/{exercise.stem}.py" and not page.meta.get("description"):
+            page.meta["description"] = exercise.description
+    return context
+
+
 _CELL_ID = re.compile(r' id="cell-id=[0-9a-f-]+"')
 #: An inlined figure, as this project's notebook template writes it.
 _INLINE_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')

@@ -72,6 +72,18 @@ class Exercise:
                         return line[2:].strip()
         raise ValueError(f"{self.path}: the first Markdown cell has no '# Title' heading")
 
+    @property
+    def description(self) -> str:
+        """The introduction's first sentences (at most 160 characters), for search engines and previews."""
+        first = next(cell for cell in read(self.path).cells if cell.cell_type == "markdown")
+        paragraphs = [p.strip() for p in first.source.split("\n\n") if p.strip() and not p.startswith("#")]
+        text = re.sub(r"[`*_]|\$", "", " ".join(paragraphs[0].split()))
+        if len(text) <= 160:
+            return text
+        cut = text[:160]
+        end = cut.rfind(". ")
+        return cut[: end + 1] if end > 60 else cut[: cut.rfind(" ")] + "…"
+
 
 def discover(folder: Path = EXERCISES) -> list[Exercise]:
     """Return the exercises in ``folder`` (files named ``exNN_slug.py``), by number."""
@@ -124,8 +136,17 @@ def page_source(path: Path) -> str:
     notebook = read(path)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = markdown_math_to_mathml(cell.source)
+            cell.source = _plain_headings(markdown_math_to_mathml(cell.source))
     return jupytext.writes(notebook, fmt="py:percent")
+
+
+def _plain_headings(text: str) -> str:
+    """Drop code marks from headings.
+
+    mkdocs-jupyter's table of contents leaves inline code out of its anchors while nbconvert keeps it in
+    the headings' ids, so a heading "With `pdb`" would get a broken link in the table of contents.
+    """
+    return re.sub(r"(?m)^(#{1,6} .*)$", lambda m: m.group(1).replace("`", ""), text)
 
 
 def prerender(pages: dict[Path, Path], options: dict[str, Any], templates: Path) -> None:

@@ -58,7 +58,17 @@ def test_every_page_is_built_without_template_leftovers(built_site: Path, folder
     html = (built_site / folder / "index.html").read_text(encoding="utf-8")
     assert "{{" not in html
     assert "{%" not in html
-    assert page(built_site, folder).select_one('meta[name="description"]')["content"]
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_every_page_describes_itself_for_search_engines_and_previews(built_site: Path, folder: str):
+    soup = page(built_site, folder)
+    description = soup.select_one('meta[name="description"]')["content"]
+    assert 40 <= len(description) <= 200
+    if folder:
+        assert description != mkdocs_config()["site_description"], "a page-specific description"
+    assert soup.select_one('meta[property="og:description"]')["content"] == description
+    assert soup.select_one('meta[property="og:title"]')["content"]
 
 
 @pytest.mark.parametrize(("folder", "names"), FIGURES.items())
@@ -148,3 +158,22 @@ def test_step9_page_has_an_iteration_slider_over_build_time_frames(built_site: P
     assert slider.select_one(f'label[for="{control["id"]}"]')
     # Without JavaScript, every frame is still one link away.
     assert len(slider.select(".frame-links a")) == len(frames)
+
+
+def test_every_page_is_within_its_weight_budget(built_site: Path):
+    from site_tools.budgets import weigh
+
+    weights = weigh(built_site)
+    assert {w.kind for w in weights} == {"chapter", "notebook"}
+    assert [w.path for w in weights if w.over] == []
+
+
+@pytest.mark.parametrize(
+    "folder", [f for f in nav_pages() if f not in {"credits", "exercises"} and not f.startswith("exercises/")]
+)
+def test_every_chapter_ends_with_what_you_learned_and_next_previous_links(built_site: Path, folder: str):
+    soup = page(built_site, folder)
+    blocks = soup.select("article > .admonition.success")
+    assert blocks, "a 'What you learned' summary"
+    assert blocks[-1].select_one(".admonition-title").get_text(strip=True) == "What you learned"
+    assert soup.select("nav.md-footer__inner a.md-footer__link"), "previous / next links"

@@ -1,0 +1,262 @@
+"""The built site as a reader meets it: in Chromium, served over HTTP on 127.0.0.1.
+
+Playwright drives the system's Chromium (Debian: ``apt-get install chromium``; or set ``CHROME_PATH``),
+as no browser can be downloaded here. Locally, without a Chromium these tests skip and say how to get
+one; in CI (``CI=true``) a missing browser fails them.
+
+Screenshots of the home and Step 9 pages, light and dark, desktop and phone, are written to
+``artifacts/screenshots/`` (or ``$SCREENSHOT_DIR``) for a person to look at after a run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+from conftest import ROOT, expand_snippets
+
+from site_tools.lighthouse import serve
+
+CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
+CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|sqrt|left|right|text)\b")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """A headless Chromium, shared by the whole session."""
+    if not CHROMIUM:
+        message = (
+            "no Chromium found: install Debian's `chromium` (apt-get install chromium) or set CHROME_PATH"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site, served with gzip on a free port of 127.0.0.1."""
+    server, url = serve(built_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+class Reader:
+    """One browser tab, recording what a reader would not want: errors and requests to other hosts."""
+
+    def __init__(self, chromium: object, base: str, **options: object) -> None:
+        self.base = base
+        self.context = chromium.new_context(**options)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.context.route("**/*", self._route)
+
+    def _route(self, route: object) -> None:
+        url = route.request.url
+        if url.startswith((self.base, "data:")):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def open(self, path: str) -> object:
+        self.page.goto(self.base + path, wait_until="load")
+        return self.page
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def reader(chromium: object, site_url: str) -> Iterator[Reader]:
+    """A fresh tab, light palette, desktop size."""
+    tab = Reader(chromium, site_url, color_scheme="light", viewport={"width": 1280, "height": 900})
+    yield tab
+    tab.close()
+
+
+def site_pages(site: Path) -> list[str]:
+    """Every HTML page of the site, as URL paths."""
+    pages = []
+    for path in sorted(site.rglob("index.html")):
+        folder = path.parent.relative_to(site).as_posix()
+        pages.append("/" if folder == "." else f"/{folder}/")
+    return pages
+
+
+@cache
+def ids_of(path: Path) -> frozenset[str]:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return frozenset(element["id"] for element in soup.select("[id]"))
+
+
+def test_every_page_loads_cleanly_offline_with_images_math_and_working_links(
+    reader: Reader, built_site: Path, site_url: str
+):
+    pages = site_pages(built_site)
+    assert len(pages) >= 20
+    for path in pages:
+        page = reader.open(path)
+        # Scroll through the page so that lazy images load.
+        height = page.evaluate("document.body.scrollHeight")
+        for y in range(0, height + 900, 700):
+            page.evaluate(f"window.scrollTo(0, {y})")
+        page.wait_for_load_state("networkidle")
+        visible_images = "[...document.querySelectorAll('article img')].filter(i => i.checkVisibility())"
+        page.wait_for_function(f"() => {visible_images}.every(i => i.complete)")
+        broken = page.evaluate(
+            """() => [...document.querySelectorAll("article img")]
+                .filter(img => img.checkVisibility() && !(img.complete && img.naturalWidth > 0))
+                .map(img => img.src)"""
+        )
+        assert broken == [], f"{path}: images that did not load"
+        text = page.evaluate("document.querySelector('article').innerText")
+        assert not RAW_TEX.search(text), f"{path}: raw TeX {RAW_TEX.search(text).group(0)!r}"
+        empty_math = page.evaluate(
+            """() => [...document.querySelectorAll("article math")]
+                .filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length"""
+        )
+        assert empty_math == 0, f"{path}: math that did not render"
+        links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+        for link in links:
+            url, anchor = urldefrag(link)
+            if not url.startswith(site_url):
+                continue
+            target = built_site / urlsplit(url).path.lstrip("/")
+            if target.is_dir() or url.endswith("/"):
+                target = target / "index.html"
+            assert target.is_file(), f"{path}: link to a missing page {link}"
+            if anchor and target.suffix == ".html":
+                assert anchor in ids_of(target), f"{path}: link to a missing anchor {link}"
+    assert reader.errors == []
+    assert reader.foreign == [], "requests to other hosts"
+
+
+def test_copy_button_copies_exactly_the_listing(chromium: object, site_url: str):
+    tab = Reader(chromium, site_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = tab.open("/gradient-descent/")
+        page.locator("pre .md-code__button, .md-code__button").first.click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        tab.close()
+    listing = expand_snippets('--8<-- "snippets/step09_gradient_descent.py"')
+    assert copied.strip() == listing.strip()
+    assert "--8<--" not in copied
+
+
+def test_palette_toggle_switches_to_dark_figures(reader: Reader):
+    page = reader.open("/")
+    visible = (
+        "() => [...document.querySelectorAll('article figure img')].filter(i => i.checkVisibility())[0].src"
+    )
+    assert page.evaluate(visible).endswith("-light.png#only-light")
+    page.locator("label[for='__palette_1']").click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    page.wait_for_function(f"() => ({visible})().endsWith('-dark.png#only-dark')")
+    loaded = "[...document.querySelectorAll('article figure img')].filter(i => i.checkVisibility())"
+    page.wait_for_function(f"() => {loaded}.every(i => i.complete && i.naturalWidth > 0)")
+    assert page.evaluate(visible).endswith("-dark.png#only-dark")
+    page.locator("label[for='__palette_0']").click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+
+
+def test_search_finds_step9_for_learning_rate(reader: Reader):
+    page = reader.open("/")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill("learning rate")
+    page.wait_for_selector(".md-search-result__item")
+    hrefs = page.evaluate("[...document.querySelectorAll('.md-search-result__link')].map(a => a.href)")
+    assert any(urlsplit(href).path == "/gradient-descent/" for href in hrefs)
+
+
+def test_exercise_download_is_a_valid_notebook(reader: Reader):
+    page = reader.open("/exercises/ex01_learning_rate/")
+    button = page.get_by_role("link", name=re.compile("Download notebook"))
+    assert button.is_visible()
+    response = page.request.get(button.evaluate("a => a.href"))
+    assert response.ok
+    notebook = nbformat.reads(response.text(), as_version=4)
+    nbformat.validate(notebook)
+    assert json.loads(response.text())["nbformat"] == 4
+
+
+def test_iteration_slider_moves_with_the_arrow_keys(reader: Reader):
+    page = reader.open("/gradient-descent/")
+    slider = page.locator(".frame-slider input[type=range]")
+    slider.focus()
+    caption = page.locator(".frame-slider figcaption")
+    assert caption.inner_text().startswith("Iteration 0:")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert caption.inner_text().startswith("Iteration 200:")
+    assert slider.get_attribute("aria-valuetext").startswith("iteration 200")
+    light = page.locator(".frame-slider img").first
+    assert light.get_attribute("src").endswith("step09_frames-3-light.png#only-light")
+    page.keyboard.press("End")
+    assert caption.inner_text().startswith("Iteration 2000:")
+
+
+def test_keyboard_focus_is_always_visible(reader: Reader):
+    page = reader.open("/gradient-descent/")
+    seen = set()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(
+            """() => { const f = document.activeElement;
+                // A visually hidden toggle (Material's palette switch) shows its focus on its label.
+                const hidden = f.offsetWidth === 0 && f.nextElementSibling?.tagName === 'LABEL';
+                const e = hidden ? f.nextElementSibling : f;
+                const s = getComputedStyle(e);
+                return {tag: e.tagName, name: e.getAttribute('aria-label') || e.textContent.slice(0, 30),
+                        outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+                        shadow: s.boxShadow !== 'none'} }"""
+        )
+        seen.add(focus["tag"])
+        assert focus["outline"] or focus["shadow"], f"no visible focus on {focus}"
+    assert {"A", "INPUT"} <= seen
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("step9", "/gradient-descent/")])
+def test_screenshots_for_people_and_no_sideways_scrolling_on_phones(
+    chromium: object, site_url: str, scheme: str, name: str, path: str
+):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for device, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 390, "height": 844}),
+    ):
+        tab = Reader(chromium, site_url, color_scheme=scheme, viewport=viewport)
+        try:
+            page = tab.open(path)
+            page.wait_for_load_state("networkidle")
+            shot = SCREENSHOTS / f"{name}-{scheme}-{device}.png"
+            page.screenshot(path=shot, full_page=True)
+            assert shot.stat().st_size > 10_000
+            if device == "phone":
+                width = page.evaluate("document.scrollingElement.scrollWidth")
+                assert width <= viewport["width"], f"{path} scrolls sideways on a phone ({width} px)"
+        finally:
+            tab.close()
