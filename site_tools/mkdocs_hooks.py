@@ -1,5 +1,8 @@
 """MkDocs hooks: a thin adapter from MkDocs to :mod:`site_tools.listings` and :mod:`site_tools.notebooks`.
 
+Every page's footer names the commit and date the site was built from (``on_config``), and the
+build date is that commit's date, so two builds of the same commit agree byte for byte.
+
 Listings (chapters):
 
 - ``on_config`` runs the listings (cached by content) before mkdocs-macros reads ``extra``, so every
@@ -32,7 +35,9 @@ import hashlib
 import logging
 import os
 import re
+import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -95,10 +100,35 @@ def _extend_notebook_cache_key(extension: Callable[[str], bytes]) -> None:
     jupyter_plugin._compute_cache_key = cache_key
 
 
+def _build_stamp(root: Path) -> dict[str, object]:
+    """Return the commit and date the site is built from, and fix the build date to that commit's.
+
+    ``SOURCE_DATE_EPOCH`` (the reproducible-builds convention, which MkDocs reads for the sitemap's
+    dates and the gzip timestamps) defaults to the last commit's time, so two builds of one commit
+    are identical whenever they run.
+    """
+
+    def git(*arguments: str) -> str:
+        done = subprocess.run(["git", *arguments], cwd=root, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    commit = git("rev-parse", "HEAD")
+    if commit and "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = git("log", "-1", "--format=%ct")
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or datetime.now(UTC).timestamp())
+    return {
+        "commit": commit,
+        "short": commit[:10],
+        "modified": bool(commit and git("status", "--porcelain", "--untracked-files=no")),
+        "date": datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d"),
+    }
+
+
 @event_priority(100)  # before mkdocs-macros (priority 0) copies `extra` into its variables
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Run the listings; prepare mkdocs-jupyter; expose ``listings`` and ``exercises`` to the pages."""
     root = _root(config)
+    config.extra["build"] = _build_stamp(root)
     report = listings.build(listings.discover(root / "snippets"))
     cached = len(report.runs) - len(report.executed)
     log.info("listings: %d ran, %d from the cache", len(report.executed), cached)

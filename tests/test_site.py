@@ -126,12 +126,19 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
             assert not re.match(r"(?i)(https?:)?//", url), f"{tag} loads {url}"
 
 
-def test_a_second_build_runs_no_listing_and_no_notebook(site_build: SiteBuild, tmp_path: Path):
+def test_a_second_build_runs_nothing_and_is_byte_identical(site_build: SiteBuild, tmp_path: Path):
+    from site_tools.reproduce import digest
+
     again = build_site(tmp_path / "site", site_build.cache, site_build.notebook_cache)
     assert "listings: 0 ran, " in again.log
     assert "listings: 0 ran, " not in site_build.log  # the first build was cold
     assert "notebooks: executing" not in again.log
     assert "Converting notebook" not in again.log
+    # HTML, figures, notebooks, search index, sitemap: the same bytes (dates come from the commit).
+    first, second = digest(site_build.site), digest(again.site)
+    assert first.keys() == second.keys()
+    assert [path for path in first if first[path] != second[path]] == []
+    assert "sitemap.xml.gz" in first
 
 
 def test_nothing_is_written_into_docs(built_site: Path):
