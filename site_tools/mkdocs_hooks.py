@@ -13,9 +13,10 @@ Listings (chapters):
 Exercises (notebooks rendered and executed by mkdocs-jupyter):
 
 - ``on_config`` points mkdocs-jupyter at this project's template (no inlined JupyterLab CSS, no
-  MathJax CDN), extends its cache key with what its own key ignores (the listings a notebook names,
-  the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that ``breakpoint()`` in an
-  exercise cannot wait for input, and exposes the list of exercises as ``{{ exercises }}``.
+  MathJax CDN), merges each cell's printed output into one block (else a cell that prints for a while is
+  split into pieces that differ from run to run), extends its cache key with what its own key ignores
+  (the listings a notebook names, the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that
+  ``breakpoint()`` in an exercise cannot wait for input, and exposes the exercises as ``{{ exercises }}``.
 - ``on_files`` swaps each ``docs/exercises/exNN_slug.py`` for the copy mkdocs-jupyter should render
   (math already MathML), adds the ``exNN_slug.ipynb`` download next to the page, and executes the
   pages missing from mkdocs-jupyter's cache in parallel (the plugin would run them one by one).
@@ -44,13 +45,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
-from mkdocs_jupyter import config as jupyter_config
 from mkdocs_jupyter import plugin as jupyter_plugin
 
 from site_tools import listings, notebooks
 
 log = logging.getLogger("mkdocs.hooks.site_tools")
-NOTEBOOK_TEMPLATES = Path(__file__).with_name("nbtemplates")
+NOTEBOOK_TEMPLATES = notebooks.TEMPLATES
 
 
 def _root(config: MkDocsConfig) -> Path:
@@ -72,7 +72,7 @@ def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
     re-executes exactly the notebooks that refer to it, and nothing else.
     """
     common = hashlib.sha256(listings.environment_fingerprint())
-    for path in sorted(NOTEBOOK_TEMPLATES.rglob("*")):
+    for path in sorted([*NOTEBOOK_TEMPLATES.rglob("*"), Path(notebooks.__file__)]):
         if path.is_file():
             common.update(path.name.encode() + b"\0" + path.read_bytes())
     available = {path.name: path for path in snippets.glob("*.py")}
@@ -134,7 +134,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     log.info("listings: %d ran, %d from the cache", len(report.executed), cached)
     config.extra["listings"] = report.runs
 
-    jupyter_config.settings.templates_dir = str(NOTEBOOK_TEMPLATES)
+    notebooks.configure_mkdocs_jupyter()
     _extend_notebook_cache_key(_notebook_key_extension(root / "snippets"))
     os.environ["PYTHONBREAKPOINT"] = "0"
     config.extra["exercises"] = notebooks.discover(Path(config.docs_dir) / "exercises")

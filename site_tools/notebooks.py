@@ -16,6 +16,8 @@ derives the two other forms from it:
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import multiprocessing
 import os
@@ -38,6 +40,8 @@ yaml.SafeDumper.add_representer(nbformat.NotebookNode, yaml.SafeDumper.represent
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "docs" / "exercises"
+#: This project's nbconvert templates for mkdocs-jupyter (see nbtemplates/mkdocs_html/notebook.html.j2).
+TEMPLATES = Path(__file__).with_name("nbtemplates")
 #: An exercise file name: ``ex`` + two digits + ``_`` + a lower-case slug.
 NAME = re.compile(r"ex(?P<number>\d{2})_(?P<slug>[a-z0-9]+(?:_[a-z0-9]+)*)\.py")
 
@@ -92,7 +96,17 @@ def discover(folder: Path = EXERCISES) -> list[Exercise]:
 
 
 def read(path: Path) -> nbformat.NotebookNode:
-    """Read a jupytext percent file as a notebook, with stable cell ids (``cell-1``, ``cell-2``...)."""
+    """Read a jupytext percent file as a notebook, with stable cell ids (``cell-1``, ``cell-2``...).
+
+    Parsing is cached by the file's size and modification time (a build asks for each exercise several
+    times); every call returns a fresh copy, which the caller may change.
+    """
+    stat = path.stat()
+    return copy.deepcopy(_parse(path, stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(path: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
     notebook = jupytext.read(path, fmt="py:percent")
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
@@ -149,6 +163,40 @@ def _plain_headings(text: str) -> str:
     return re.sub(r"(?m)^(#{1,6} .*)$", lambda m: m.group(1).replace("`", ""), text)
 
 
+def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
+    """Point mkdocs-jupyter at ``templates`` and have it merge each cell's printed output.
+
+    Without the merge, a cell that prints for longer than the kernel's flush interval gets its output
+    split into several blocks, at places that differ from run to run. nbclient can merge them, but its
+    switch is not a configurable trait, and mkdocs-jupyter builds its own nbconvert configuration: so
+    the exporter is given an executor whose switch is on.
+    """
+    from mkdocs_jupyter import config, nbconvert2
+    from nbconvert.exporters.html import HTMLExporter
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from traitlets import Bool
+
+    class MergingExecutePreprocessor(ExecutePreprocessor):
+        """nbconvert's executor, merging consecutive stream outputs of a cell into one."""
+
+        coalesce_streams = Bool(True)
+
+    config.settings.templates_dir = str(templates)
+    original = getattr(nbconvert2, "_site_tools_original_app", nbconvert2.get_nbconvert_app)
+    nbconvert2._site_tools_original_app = original
+    defaults = [
+        MergingExecutePreprocessor if name.endswith(".ExecutePreprocessor") else name
+        for name in HTMLExporter().default_preprocessors
+    ]
+
+    def get_nbconvert_app(*args: Any, **kwargs: Any) -> Any:
+        app = original(*args, **kwargs)
+        app.config.HTMLExporter.default_preprocessors = defaults
+        return app
+
+    nbconvert2.get_nbconvert_app = get_nbconvert_app
+
+
 def prerender(pages: dict[Path, Path], options: dict[str, Any], templates: Path) -> None:
     """Execute and render notebook pages into mkdocs-jupyter's cache, several at once.
 
@@ -184,9 +232,9 @@ def prerender(pages: dict[Path, Path], options: dict[str, Any], templates: Path)
 
 
 def _render_page(notebook: str, cache: str, options: dict[str, Any], templates: str) -> None:
-    from mkdocs_jupyter import config, convert, plugin
+    from mkdocs_jupyter import convert, plugin
 
-    config.settings.templates_dir = templates
+    configure_mkdocs_jupyter(Path(templates))
     body = convert.nb2html(
         notebook,
         execute=options["execute"],

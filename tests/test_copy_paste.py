@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import ast
-import os
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import SNIPPETS
+from scripts import ScriptRun, run_scripts
 
 from site_tools.listings import discover
 
 #: What a listing may import: NumPy, Matplotlib and the standard library modules the tutorial uses.
 ALLOWED_IMPORTS = {"numpy", "matplotlib", "math", "sys", "time"}
-
-#: Runs main.py with this project's packages made unimportable, as in a reader's empty project.
-LAUNCHER = (
-    "import runpy, sys; "
-    "sys.modules.update(dict.fromkeys(['snippets', 'site_tools'])); "
-    "runpy.run_path('main.py', run_name='__main__')"
-)
 
 LISTINGS = discover(SNIPPETS)
 
@@ -48,19 +38,15 @@ def test_listing_imports_only_numpy_matplotlib_and_stdlib(listing: Path):
     assert imports <= ALLOWED_IMPORTS
 
 
+@pytest.fixture(scope="module")
+def runs() -> dict[Path, ScriptRun]:
+    """Every listing, run as a reader would: its own process, an empty folder, no project packages."""
+    return run_scripts(LISTINGS)
+
+
 @pytest.mark.parametrize("listing", LISTINGS, ids=lambda p: p.stem)
-def test_listing_runs_alone_in_an_empty_folder(listing: Path, tmp_path: Path):
-    shutil.copy(listing, tmp_path / "main.py")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env["MPLBACKEND"] = "Agg"
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", LAUNCHER],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.py"], "a listing must not write files"
+def test_listing_runs_alone_in_an_empty_folder(listing: Path, runs: dict[Path, ScriptRun]):
+    run = runs[listing]
+    assert run.status == 0, run.stderr
+    assert run.stderr == "", "no output on stderr: no warning, no error"
+    assert run.files == [], "a listing must not write files"

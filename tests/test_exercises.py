@@ -9,9 +9,6 @@ both when the tests run the exercise as a script and when the site build execute
 from __future__ import annotations
 
 import ast
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,18 +16,13 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
+from scripts import ScriptRun, run_scripts
 from test_site import nav_sources
 
 from site_tools import notebooks
 
 EXERCISES = notebooks.discover(ROOT / "docs" / "exercises")
 ALLOWED_IMPORTS = {"numpy", "matplotlib"} | set(sys.stdlib_module_names)
-#: Runs main.py with this project's packages made unimportable, as in a reader's empty folder.
-LAUNCHER = (
-    "import runpy, sys; "
-    "sys.modules.update(dict.fromkeys(['snippets', 'site_tools'])); "
-    "runpy.run_path('main.py', run_name='__main__')"
-)
 PAGE_BUDGET = 250_000  # bytes of HTML per exercise page
 
 
@@ -93,22 +85,18 @@ def test_exercise_imports_only_numpy_matplotlib_and_the_standard_library(exercis
     assert imported <= ALLOWED_IMPORTS
 
 
+@pytest.fixture(scope="module")
+def script_runs() -> dict[Path, ScriptRun]:
+    """Every exercise run as a script, as a reader's `python exNN_slug.py` would."""
+    return run_scripts([e.path for e in EXERCISES], env={"PYTHONBREAKPOINT": "0"})
+
+
 @pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_exercise_runs_as_a_script_and_its_checks_pass(exercise: notebooks.Exercise, tmp_path: Path):
-    shutil.copy(exercise.path, tmp_path / "main.py")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
-    env.update(MPLBACKEND="Agg", PYTHONBREAKPOINT="0")
-    done = subprocess.run(
-        [sys.executable, "-W", "error", "-c", LAUNCHER],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == ""
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["main.py"], "an exercise must not write files"
+def test_exercise_runs_as_a_script_and_its_checks_pass(exercise: notebooks.Exercise, script_runs: dict):
+    run = script_runs[exercise.path]
+    assert run.status == 0, run.stderr
+    assert run.stderr == ""
+    assert run.files == [], "an exercise must not write files"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
