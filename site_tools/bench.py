@@ -4,7 +4,8 @@ Usage: ``uv run python -m site_tools.bench [--repeat N]``
 
 Prints the median (and the spread) of N runs of each scenario:
 
-- cold build: ``mkdocs build --strict`` in a fresh process with an empty listing cache;
+- cold build: ``mkdocs build --strict`` in a fresh process with empty caches (every listing and
+  every exercise notebook runs);
 - warm build: the same with nothing changed (a fresh process, so it includes Python's start-up);
 - serve rebuilds: what ``mkdocs serve`` does in its long-running process when a file changes, i.e. a
   full in-process build with a freshly loaded config, after (a) no change, (b) editing one Markdown
@@ -50,8 +51,13 @@ def edited(path: Path, counter: list[int]) -> Iterator[None]:
 
 
 def cli_build(site: Path, cache: Path) -> float:
-    """Time one ``mkdocs build --strict`` in a new process, with the listing cache ``cache``."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TUTORIAL_CACHE_DIR": str(cache)}
+    """Time one ``mkdocs build --strict`` in a new process, with listing and notebook caches in ``cache``."""
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "TUTORIAL_CACHE_DIR": str(cache / "listings"),
+        "TUTORIAL_NOTEBOOK_CACHE_DIR": str(cache / "notebooks"),
+    }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
     start = time.perf_counter()
     subprocess.run(command, cwd=ROOT, env=env, check=True)
@@ -100,7 +106,8 @@ def main() -> None:
         warm = measure(repeat, lambda: cli_build(tmp / "site", warm_cache))
         report("warm build (nothing changed, CLI)", warm)
 
-        os.environ["TUTORIAL_CACHE_DIR"] = str(warm_cache)
+        os.environ["TUTORIAL_CACHE_DIR"] = str(warm_cache / "listings")
+        os.environ["TUTORIAL_NOTEBOOK_CACHE_DIR"] = str(warm_cache / "notebooks")
         serve_rebuild(tmp / "site")  # imports, as a running `mkdocs serve` already has them
 
         def after_page_edit() -> float:
