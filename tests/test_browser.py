@@ -24,11 +24,13 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, expand_snippets
 
+from site_tools import notebooks
 from site_tools.lighthouse import serve
 
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
 CHROMIUM_FLAGS = ["--disable-background-networking", "--disable-component-update", "--no-first-run"]
+EXERCISE = ROOT / "docs" / "exercises" / "ex01_learning_rate.py"
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|sqrt|left|right|text)\b")
 
 
@@ -159,11 +161,16 @@ def test_copy_button_copies_exactly_the_listing(chromium: object, site_url: str)
         page = tab.open("/gradient-descent/")
         page.locator("pre .md-code__button, .md-code__button").first.click()
         copied = page.evaluate("navigator.clipboard.readText()")
+        page = tab.open("/exercises/ex01_learning_rate/")
+        page.locator(".jp-CodeCell .md-code__button").first.click()
+        copied_cell = page.evaluate("navigator.clipboard.readText()")
     finally:
         tab.close()
     listing = expand_snippets('--8<-- "snippets/step09_gradient_descent.py"')
     assert copied.strip() == listing.strip()
     assert "--8<--" not in copied
+    first_cell = next(c for c in notebooks.read(EXERCISE).cells if c.cell_type == "code")
+    assert copied_cell.strip() == first_cell.source.strip()
 
 
 def test_palette_toggle_switches_to_dark_figures(reader: Reader):

@@ -113,8 +113,11 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
     download = (folder / button["href"]).resolve()
     notebook = nbformat.read(download, as_version=4)
     nbformat.validate(notebook)
-    # The code that ran on the page is the code in the download, cell for cell.
+    # The code that ran on the page is the code on the page (once, as a Material code block, with its
+    # copy button) and the code in the download, cell for cell.
     source = [c.source for c in notebooks.read(exercise.path).cells if c.cell_type == "code"]
+    shown = [code.get_text().strip() for code in soup.select(".jp-CodeCell .highlight pre > code")]
+    assert shown == [text.strip() for text in source]
     assert [c.source for c in notebook.cells if c.cell_type == "code"] == source
     assert notebook.metadata.kernelspec.name == "python3"
 
