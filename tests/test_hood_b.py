@@ -230,7 +230,7 @@ def test_momentum_listing_prints_the_same_on_every_run(momentum):
 
 def test_every_fast_version_ends_at_the_article_loops_coefficients(fast):
     ns = fast.namespace
-    for name in ("w_powers", "w_matrix", "w_gram"):
+    for name in ("w_powers", "w_matrix", "w_gram", "w_power"):
         np.testing.assert_allclose(ns[name], ns["w_article"], rtol=1e-9, err_msg=name)
 
 
@@ -255,7 +255,7 @@ def test_gram_form_precomputes_the_exact_gradient_pieces(fast):
 
 def test_benchmark_prints_a_speed_up_line_for_each_version(fast):
     lines = fast.stdout.splitlines()
-    names = ["article loop", "powers once", "matrix form", "Gram form", "lstsq"]
+    names = ["article loop", "powers once", "matrix form", "Gram form", "matrix power", "lstsq"]
     assert len(lines) == len(names)
     pattern = re.compile(r"\s*(.+): +(\d+\.\d\d) ms   speed-up +(\d+\.\d)x")
     ns = fast.namespace
