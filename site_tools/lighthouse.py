@@ -44,12 +44,12 @@ class GzipHandler(SimpleHTTPRequestHandler):
     def send_head(self):  # noqa: D102 (http.server's API)
         path = Path(self.translate_path(self.path))
         if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the trailing slash
             path = path / "index.html"
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (path.is_file() and path.suffix in COMPRESSIBLE and accepts_gzip):
             return super().send_head()
-        if self.path.endswith("/") is False and Path(self.translate_path(self.path)).is_dir():
-            return super().send_head()  # the redirect to the trailing slash
         body = gzip.compress(path.read_bytes(), mtime=0)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))

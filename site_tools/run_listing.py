@@ -78,7 +78,6 @@ def style(palette: str) -> dict[str, Any]:
         "xtick.color": text,
         "ytick.color": text,
         "legend.frameon": False,
-        "svg.hashsalt": "gradient-descent",
     }
 
 

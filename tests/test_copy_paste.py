@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 from conftest import SNIPPETS
-from scripts import ScriptRun, run_scripts
+from scripts import ScriptRun, imported_modules, run_scripts
 
 from site_tools.listings import discover
 
@@ -17,23 +16,13 @@ ALLOWED_IMPORTS = {"numpy", "matplotlib", "math", "sys", "time"}
 LISTINGS = discover(SNIPPETS)
 
 
-def top_level_imports(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            names.add((node.module or "").split(".")[0])
-    return names
-
-
 def test_there_are_listings():
     assert len(LISTINGS) >= 6
 
 
 @pytest.mark.parametrize("listing", LISTINGS, ids=lambda p: p.stem)
 def test_listing_imports_only_numpy_matplotlib_and_stdlib(listing: Path):
-    imports = top_level_imports(listing)
+    imports = imported_modules(listing.read_text(encoding="utf-8"))
     assert imports, "a complete listing has its own imports"
     assert imports <= ALLOWED_IMPORTS
 

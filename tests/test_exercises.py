@@ -8,7 +8,6 @@ both when the tests run the exercise as a script and when the site build execute
 
 from __future__ import annotations
 
-import ast
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from scripts import ScriptRun, run_scripts
+from scripts import ScriptRun, imported_modules, run_scripts
 from test_site import nav_sources
 
 from site_tools import notebooks
@@ -76,13 +75,7 @@ def test_every_figure_has_alt_text_and_a_caption(exercise: notebooks.Exercise):
 @pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
 def test_exercise_imports_only_numpy_matplotlib_and_the_standard_library(exercise: notebooks.Exercise):
     code = "\n".join(c.source for c in notebooks.read(exercise.path).cells if c.cell_type == "code")
-    imported = set()
-    for node in ast.walk(ast.parse(code)):
-        if isinstance(node, ast.Import):
-            imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            imported.add((node.module or "").split(".")[0])
-    assert imported <= ALLOWED_IMPORTS
+    assert imported_modules(code) <= ALLOWED_IMPORTS
 
 
 @pytest.fixture(scope="module")
