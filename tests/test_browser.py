@@ -192,20 +192,26 @@ def test_palette_toggle_switches_to_dark_figures(reader: Reader):
 def test_search_finds_step9_for_learning_rate(reader: Reader):
     page = reader.open("/")
     search = page.locator("input.md-search__input")
-    found = """() => [...document.querySelectorAll('.md-search-result__link')]
-        .some(a => new URL(a.href).pathname === '/gradient-descent/')"""
-    # The index is built by a web worker after the page loads; on a busy machine that takes a while,
-    # and a query typed before it is ready is answered only when typed again.
+    links = "[...document.querySelectorAll('.md-search-result__link')]"
+    found = f"() => {links}.some(a => new URL(a.href).pathname === '/gradient-descent/')"
+    # The index is built by a web worker after the page loads, and a query typed before it is ready
+    # is answered only when typed again. Results are shown ten documents at a time, more as the list
+    # scrolls: scroll it to the end, as a reader would, before looking for Step 9.
+    hrefs: list[str] = []
     for _ in range(6):
         search.click()
         search.fill("")
         search.fill("learning rate")
         try:
-            page.wait_for_function(found, timeout=10_000)
-            break
+            page.wait_for_selector(".md-search-result__item", timeout=10_000)
         except Exception:  # noqa: BLE001, S112 (not ready yet: type the query again)
             continue
-    hrefs = page.evaluate("[...document.querySelectorAll('.md-search-result__link')].map(a => a.href)")
+        for _ in range(10):
+            page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTo(0, 1e6)")
+            page.wait_for_timeout(200)
+        hrefs = page.evaluate(f"{links}.map(a => a.href)")
+        if page.evaluate(found):
+            break
     assert any(urlsplit(href).path == "/gradient-descent/" for href in hrefs)
 
 
