@@ -63,7 +63,7 @@ def weigh(site: Path) -> list[PageWeight]:
         if folder.name in {"search", "assets"}:
             continue
         html = page.read_bytes()
-        soup = BeautifulSoup(html, "html.parser")
+        soup = BeautifulSoup(html, "lxml")
         images = set()
         for img in soup.select("article img[src]"):
             src = img["src"]

@@ -8,6 +8,8 @@ import os
 import runpy
 import subprocess
 import sys
+import threading
+import time
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,20 +57,24 @@ class ListingRun:
 
 
 def run_listing(name: str) -> ListingRun:
-    """Run ``snippets/NAME.py`` as a script (Agg backend), collecting the figures passed to ``plt.show``."""
+    """Run ``snippets/NAME.py`` as a script (Agg backend), collecting the figures passed to ``plt.show``.
+
+    ``plt.pause`` returns at once, as in the build's runner (:mod:`site_tools.run_listing`).
+    """
     shown: list[Figure] = []
 
     def show(*args: object, **kwargs: object) -> None:
         shown.extend(plt.figure(n) for n in plt.get_fignums())
 
     buffer = io.StringIO()
-    original = plt.show
+    original = plt.show, plt.pause
     plt.show = show
+    plt.pause = lambda interval: None  # as at build time: an animation's frames need no waiting here
     try:
         with contextlib.redirect_stdout(buffer):
             namespace = runpy.run_path(str(SNIPPETS / f"{name}.py"), run_name="__main__")
     finally:
-        plt.show = original
+        plt.show, plt.pause = original
     figures = list(dict.fromkeys(shown))
     plt.close("all")
     return ListingRun(namespace, buffer.getvalue(), figures)
@@ -84,25 +90,89 @@ class SiteBuild:
     log: str
 
 
+def build_command(site: Path) -> list[str]:
+    """The command line of a strict build into ``site``."""
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
+
+
+def build_env(cache: Path, notebook_cache: Path) -> dict[str, str]:
+    """The environment of a build with the given listing and notebook caches."""
+    return {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(cache), "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache)}
+
+
 def build_site(site: Path, cache: Path, notebook_cache: Path) -> SiteBuild:
     """Run ``mkdocs build --strict`` into ``site`` with the given listing and notebook caches."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
-    env = {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(cache), "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache)}
-    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    env = build_env(cache, notebook_cache)
+    done = subprocess.run(build_command(site), cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     return SiteBuild(site, cache, notebook_cache, done.stderr)
 
 
-@pytest.fixture(scope="session")
-def site_build(tmp_path_factory: pytest.TempPathFactory) -> SiteBuild:
-    """The site, built once per test session.
+# The session's site build starts in the background as soon as the tests are collected, so that the
+# tests that do not need the site run meanwhile; the tests that need it are moved to the end. With
+# pytest-xdist, the first worker to get there starts the one build and every worker waits for it.
+#: The project's own notebook cache (empty on a fresh clone): a developer's repeated test runs do not
+#: execute every notebook again; the cache tests show that a changed input is never served stale.
+NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
+_background: list[subprocess.Popen] = []
 
-    The listings run from a cold cache. The exercise notebooks use the project's own cache
-    (``.cache/mkdocs-jupyter``, empty on a fresh clone), so that a developer's repeated test runs do not
-    execute every notebook again; the cache tests show that a changed input is never served stale.
+
+def _shared_folder(config: pytest.Config) -> Path:
+    """A folder shared by this run's processes: the run's base temporary folder (the workers' parent)."""
+    base = config._tmp_path_factory.getbasetemp()
+    return base.parent if hasattr(config, "workerinput") else base
+
+
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    """Start the site build in the background if a test needs it, and run the tests that do last."""
+    needs_site = [item for item in items if "site_build" in getattr(item, "fixturenames", ())]
+    if not needs_site:
+        return
+    items[:] = [item for item in items if item not in needs_site] + needs_site
+    folder = _shared_folder(config) / "site-build"
+    folder.mkdir(exist_ok=True)
+    try:
+        os.close(os.open(folder / "started", os.O_CREAT | os.O_EXCL))
+    except FileExistsError:
+        return  # another worker started it
+    log = (folder / "log.txt").open("w", encoding="utf-8")
+    env = build_env(folder / "listings", NOTEBOOK_CACHE)
+    process = subprocess.Popen(build_command(folder / "site"), cwd=ROOT, env=env, stdout=log, stderr=log)
+    log.close()
+    _background.append(process)
+
+    def record_exit() -> None:
+        code = process.wait()
+        partial = folder / "returncode.partial"
+        partial.write_text(str(code), encoding="utf-8")
+        partial.replace(folder / "returncode")
+
+    threading.Thread(target=record_exit, daemon=True).start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Let the background build finish: another worker may still be waiting for it.
+
+    Ctrl-C reaches the build too (it is in the same process group), so this does not hang.
     """
-    notebook_cache = ROOT / ".cache" / "mkdocs-jupyter"
-    return build_site(tmp_path_factory.mktemp("site"), tmp_path_factory.mktemp("cache"), notebook_cache)
+    for process in _background:
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def site_build(pytestconfig: pytest.Config) -> SiteBuild:
+    """The site, built once per test run (by whichever process started it), cold listing cache."""
+    folder = _shared_folder(pytestconfig) / "site-build"
+    deadline = time.monotonic() + 900
+    while not (folder / "returncode").exists():
+        assert (folder / "started").exists(), "the site build was never started"
+        assert time.monotonic() < deadline, "the site build did not finish in 15 minutes"
+        time.sleep(0.1)
+    log = (folder / "log.txt").read_text(encoding="utf-8")
+    assert (folder / "returncode").read_text(encoding="utf-8") == "0", log
+    return SiteBuild(folder / "site", folder / "listings", NOTEBOOK_CACHE, log)
 
 
 @pytest.fixture(scope="session")

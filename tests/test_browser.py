@@ -109,48 +109,67 @@ def site_pages(site: Path) -> list[str]:
 
 @cache
 def ids_of(path: Path) -> frozenset[str]:
-    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
     return frozenset(element["id"] for element in soup.select("[id]"))
 
 
-def test_every_page_loads_cleanly_offline_with_images_math_and_working_links(
-    reader: Reader, built_site: Path, site_url: str
+def scroll_through(page: object) -> None:
+    """Scroll to the end of the page, as a reader would, and wait until every visible image is loaded."""
+    page.evaluate(
+        """async () => {
+            for (let y = 0; y < document.body.scrollHeight + 900; y += 700) {
+                window.scrollTo(0, y);
+                await new Promise(requestAnimationFrame);
+            }
+        }"""
+    )
+    visible_images = "[...document.querySelectorAll('article img')].filter(i => i.checkVisibility())"
+    page.wait_for_function(f"() => {visible_images}.every(i => i.complete)")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def built_pages() -> list[str]:
+    """Every page the site will have: the navigation's pages, the 404 page and the exercises' pages."""
+    from test_site import nav_pages
+
+    return [f"/{folder}/" if folder else "/" for folder in nav_pages()] + ["/404.html"]
+
+
+def test_every_built_page_is_checked_in_the_browser(built_site: Path):
+    assert sorted(site_pages(built_site)) == sorted(p for p in built_pages() if p.endswith("/"))
+
+
+@pytest.mark.parametrize("path", built_pages())
+def test_page_loads_cleanly_offline_with_images_math_and_working_links(
+    reader: Reader, built_site: Path, site_url: str, path: str
 ):
-    pages = site_pages(built_site)
-    assert len(pages) >= 20
-    for path in pages:
-        page = reader.open(path)
-        # Scroll through the page so that lazy images load.
-        height = page.evaluate("document.body.scrollHeight")
-        for y in range(0, height + 900, 700):
-            page.evaluate(f"window.scrollTo(0, {y})")
-        page.wait_for_load_state("networkidle")
-        visible_images = "[...document.querySelectorAll('article img')].filter(i => i.checkVisibility())"
-        page.wait_for_function(f"() => {visible_images}.every(i => i.complete)")
-        broken = page.evaluate(
-            """() => [...document.querySelectorAll("article img")]
-                .filter(img => img.checkVisibility() && !(img.complete && img.naturalWidth > 0))
-                .map(img => img.src)"""
-        )
-        assert broken == [], f"{path}: images that did not load"
-        text = page.evaluate("document.querySelector('article').innerText")
-        assert not RAW_TEX.search(text), f"{path}: raw TeX {RAW_TEX.search(text).group(0)!r}"
-        empty_math = page.evaluate(
-            """() => [...document.querySelectorAll("article math")]
-                .filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length"""
-        )
-        assert empty_math == 0, f"{path}: math that did not render"
-        links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
-        for link in links:
-            url, anchor = urldefrag(link)
-            if not url.startswith(site_url):
-                continue
-            target = built_site / urlsplit(url).path.lstrip("/")
-            if target.is_dir() or url.endswith("/"):
-                target = target / "index.html"
-            assert target.is_file(), f"{path}: link to a missing page {link}"
-            if anchor and target.suffix == ".html":
-                assert anchor in ids_of(target), f"{path}: link to a missing anchor {link}"
+    page = reader.open(path)
+    scroll_through(page)
+    broken = page.evaluate(
+        """() => [...document.querySelectorAll("article img")]
+            .filter(img => img.checkVisibility() && !(img.complete && img.naturalWidth > 0))
+            .map(img => img.src)"""
+    )
+    assert broken == [], "images that did not load"
+    text = page.evaluate("document.querySelector('article').innerText")
+    assert not RAW_TEX.search(text), f"raw TeX {RAW_TEX.search(text).group(0)!r}"
+    empty_math = page.evaluate(
+        """() => [...document.querySelectorAll("article math")]
+            .filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length"""
+    )
+    assert empty_math == 0, "math that did not render"
+    links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
+    assert links, "a page has links (at least the navigation)"
+    for link in links:
+        url, anchor = urldefrag(link)
+        if not url.startswith(site_url):
+            continue
+        target = built_site / urlsplit(url).path.lstrip("/")
+        if target.is_dir() or url.endswith("/"):
+            target = target / "index.html"
+        assert target.is_file(), f"link to a missing page {link}"
+        if anchor and target.suffix == ".html":
+            assert anchor in ids_of(target), f"link to a missing anchor {link}"
     assert reader.errors == []
     assert reader.foreign == [], "requests to other hosts"
 
@@ -192,27 +211,30 @@ def test_palette_toggle_switches_to_dark_figures(reader: Reader):
 def test_search_finds_step9_for_learning_rate(reader: Reader):
     page = reader.open("/")
     search = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
     links = "[...document.querySelectorAll('.md-search-result__link')]"
     found = f"() => {links}.some(a => new URL(a.href).pathname === '/gradient-descent/')"
-    # The index is built by a web worker after the page loads, and a query typed before it is ready
-    # is answered only when typed again. Results are shown ten documents at a time, more as the list
-    # scrolls: scroll it to the end, as a reader would, before looking for Step 9.
-    hrefs: list[str] = []
-    for _ in range(6):
-        search.click()
-        search.fill("")
-        search.fill("learning rate")
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=10_000)
-        except Exception:  # noqa: BLE001, S112 (not ready yet: type the query again)
-            continue
-        for _ in range(10):
-            page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTo(0, 1e6)")
-            page.wait_for_timeout(200)
-        hrefs = page.evaluate(f"{links}.map(a => a.href)")
+    search.click()
+    # A web worker builds the index after the page loads; Material says so until it is ready.
+    page.wait_for_function(
+        "() => !document.querySelector('.md-search-result__meta').textContent.includes('Initializing')",
+        timeout=60_000,
+    )
+    search.press_sequentially("learning rate")  # key by key: Material searches on key events
+    page.wait_for_function(
+        "() => /matching document/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=30_000,
+    )
+    assert int(meta.inner_text().split()[0]) >= 2
+    # Results are shown ten documents at a time, more as the list scrolls: scroll it to the end, as
+    # a reader would, before looking for Step 9.
+    for _ in range(10):
         if page.evaluate(found):
             break
-    assert any(urlsplit(href).path == "/gradient-descent/" for href in hrefs)
+        page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTo(0, 1e6)")
+        page.wait_for_timeout(200)
+    hrefs = page.evaluate(f"{links}.map(a => a.href)")
+    assert any(urlsplit(href).path == "/gradient-descent/" for href in hrefs), hrefs
 
 
 def test_exercise_download_is_a_valid_notebook(reader: Reader):
@@ -275,7 +297,8 @@ def test_screenshots_for_people_and_no_sideways_scrolling_on_phones(
         tab = Reader(chromium, site_url, color_scheme=scheme, viewport=viewport)
         try:
             page = tab.open(path)
-            page.wait_for_load_state("networkidle")
+            scroll_through(page)
+            page.evaluate("document.fonts.ready")
             shot = SCREENSHOTS / f"{name}-{scheme}-{device}.png"
             page.screenshot(path=shot, full_page=True)
             assert shot.stat().st_size > 10_000

@@ -97,7 +97,7 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
     folder = built_site / "exercises" / exercise.stem
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert len(html.encode()) <= PAGE_BUDGET
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(html, "lxml")
     assert soup.select(".jp-OutputArea-output"), "the solution was executed: it has outputs"
     for img in soup.select("article .jp-RenderedImage img"):
         assert (folder / img["src"]).read_bytes().startswith(b"\x89PNG"), "figures are files, not inline"
@@ -116,6 +116,6 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
 
 
 def test_exercise_index_lists_every_exercise(built_site: Path):
-    soup = BeautifulSoup((built_site / "exercises" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup((built_site / "exercises" / "index.html").read_text(encoding="utf-8"), "lxml")
     links = [a["href"] for a in soup.select("article ol a")]
     assert links == [f"{e.stem}/" for e in EXERCISES]

@@ -42,7 +42,7 @@ def nav_pages() -> list[str]:
 
 
 def page(site: Path, folder: str) -> BeautifulSoup:
-    return BeautifulSoup((site / folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup((site / folder / "index.html").read_text(encoding="utf-8"), "lxml")
 
 
 def prose_text(soup: BeautifulSoup) -> str:
