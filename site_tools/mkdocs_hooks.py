@@ -6,7 +6,8 @@ build date is that commit's date, so two builds of the same commit agree byte fo
 Listings (chapters):
 
 - ``on_config`` runs the listings (cached by content) before mkdocs-macros reads ``extra``, so every
-  page can quote ``{{ listings.NAME.stdout }}`` and ``{{ listings.NAME.values.VAR }}``.
+  page can quote ``{{ listings.NAME.stdout }}`` and ``{{ listings.NAME.values.VAR }}``. The exercise
+  notebooks execute meanwhile (see below); the listings that measure time run last, alone.
 - ``on_files`` publishes each figure as ``figures/NAME-N-light.png`` / ``-dark.png`` straight from the
   cache: nothing is written into ``docs/``, so ``mkdocs serve`` does not rebuild in a loop.
 
@@ -17,9 +18,11 @@ Exercises (notebooks rendered and executed by mkdocs-jupyter):
   split into pieces that differ from run to run), extends its cache key with what its own key ignores
   (the listings a notebook names, the template, the library versions), sets ``PYTHONBREAKPOINT=0`` so that
   ``breakpoint()`` in an exercise cannot wait for input, and exposes the exercises as ``{{ exercises }}``.
-- ``on_files`` swaps each ``docs/exercises/exNN_slug.py`` for the copy mkdocs-jupyter should render
-  (math already MathML), adds the ``exNN_slug.ipynb`` download next to the page, and executes the
-  pages missing from mkdocs-jupyter's cache in parallel (the plugin would run them one by one).
+- ``on_config`` also writes the copy of each ``docs/exercises/exNN_slug.py`` that mkdocs-jupyter
+  should render (math already MathML) and executes the pages missing from mkdocs-jupyter's cache in
+  parallel, while the listings run (the plugin would execute them one by one, later).
+- ``on_files`` swaps each exercise for its page copy and adds the ``exNN_slug.ipynb`` download next
+  to the page.
 - ``on_page_content`` drops the ``cell-id`` anchors nbconvert writes (jupytext gives cells random ids,
   which would make two builds of the same notebook differ), and moves the figures nbconvert inlines as
   base64 into PNG files next to the page, named by their content: the page's HTML stays small, and
@@ -38,6 +41,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -126,19 +130,55 @@ def _build_stamp(root: Path) -> dict[str, object]:
 
 @event_priority(100)  # before mkdocs-macros (priority 0) copies `extra` into its variables
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Run the listings; prepare mkdocs-jupyter; expose ``listings`` and ``exercises`` to the pages."""
+    """Run the listings and the notebooks; expose ``listings`` and ``exercises`` to the pages.
+
+    The notebooks missing from mkdocs-jupyter's cache execute while the listings run; the listings
+    that measure time run after both, alone.
+    """
     root = _root(config)
     config.extra["build"] = _build_stamp(root)
-    report = listings.build(listings.discover(root / "snippets"))
-    cached = len(report.runs) - len(report.executed)
-    log.info("listings: %d ran, %d from the cache", len(report.executed), cached)
-    config.extra["listings"] = report.runs
-
     notebooks.configure_mkdocs_jupyter()
     _extend_notebook_cache_key(_notebook_key_extension(root / "snippets"))
     os.environ["PYTHONBREAKPOINT"] = "0"
     config.extra["exercises"] = notebooks.discover(Path(config.docs_dir) / "exercises")
+    pages = _write_notebook_pages(config)
+
+    found = listings.discover(root / "snippets")
+    with _prerendering_missing_pages(config, pages):
+        first = listings.build([p for p in found if not listings.is_benchmark(p)])
+    report = listings.build(found)
+    ran = len(first.executed) + len(report.executed)
+    log.info("listings: %d ran, %d from the cache", ran, len(report.runs) - ran)
+    config.extra["listings"] = report.runs
     return config
+
+
+def _write_notebook_pages(config: MkDocsConfig) -> list[Path]:
+    """Write the copy of each exercise that mkdocs-jupyter renders (math as MathML); return their paths."""
+    folder = _rendered_docs(config) / "exercises"
+    folder.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for exercise in config.extra["exercises"]:
+        page = folder / f"{exercise.stem}.py"
+        text = notebooks.page_source(exercise.path)
+        if not page.exists() or page.read_text(encoding="utf-8") != text:
+            page.write_text(text, encoding="utf-8")
+        pages.append(page)
+    return pages
+
+
+def _prerendering_missing_pages(config: MkDocsConfig, pages: list[Path]) -> AbstractContextManager[None]:
+    """Execute, in parallel and in the background, the pages mkdocs-jupyter would not find in its cache."""
+    options = config.plugins["mkdocs-jupyter"].config
+    missing = {}
+    for page in pages:
+        key = jupyter_plugin._compute_cache_key(str(page), options, options["execute"])
+        cache = jupyter_plugin._get_cache_path(options["cache_dir"], key)
+        if not cache.exists():
+            missing[page] = cache
+    if missing:
+        log.info("notebooks: executing %d of %d in parallel", len(missing), len(pages))
+    return notebooks.prerendering(missing, dict(options), NOTEBOOK_TEMPLATES)
 
 
 @event_priority(100)  # before mkdocs-jupyter turns the exercise files into notebook pages
@@ -152,36 +192,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
 
     rendered_docs = _rendered_docs(config)
-    (rendered_docs / "exercises").mkdir(parents=True, exist_ok=True)
     for exercise in config.extra["exercises"]:
         uri = f"exercises/{exercise.stem}.py"
         files.remove(files.get_file_from_path(uri))
-        rendered = rendered_docs / uri
-        text = notebooks.page_source(exercise.path)
-        if not rendered.exists() or rendered.read_text(encoding="utf-8") != text:
-            rendered.write_text(text, encoding="utf-8")
         # A real File rooted in the rendered copies (mkdocs-jupyter's page wrapper needs `src_dir`).
         files.append(File(uri, str(rendered_docs), config.site_dir, config.use_directory_urls))
         download = notebooks.download_ipynb(exercise.path)
         files.append(File.generated(config, f"exercises/{exercise.stem}.ipynb", content=download))
-    _prerender_missing_pages(
-        config, [rendered_docs / f"exercises/{e.stem}.py" for e in config.extra["exercises"]]
-    )
     return files
-
-
-def _prerender_missing_pages(config: MkDocsConfig, pages: list[Path]) -> None:
-    """Execute, in parallel, the notebook pages that mkdocs-jupyter would not find in its cache."""
-    options = config.plugins["mkdocs-jupyter"].config
-    missing = {}
-    for page in pages:
-        key = jupyter_plugin._compute_cache_key(str(page), options, options["execute"])
-        cache = jupyter_plugin._get_cache_path(options["cache_dir"], key)
-        if not cache.exists():
-            missing[page] = cache
-    if missing:
-        log.info("notebooks: executing %d of %d in parallel", len(missing), len(pages))
-        notebooks.prerender(missing, dict(options), NOTEBOOK_TEMPLATES)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:

@@ -10,8 +10,8 @@ derives the two other forms from it:
   notebook with the math of its Markdown cells already converted to MathML (the same converter as the
   chapters), so notebook pages, too, show math with no script and no CDN. Code cells are untouched:
   the code that runs on the page is the code in the download.
-- :func:`prerender`: executes the pages missing from mkdocs-jupyter's cache in parallel, before the
-  plugin would execute them one by one.
+- :func:`prerendering`: executes the pages missing from mkdocs-jupyter's cache in parallel, before the
+  plugin would execute them one by one, in kernels forked from a warm process (:mod:`site_tools.kernels`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ import json
 import multiprocessing
 import os
 import re
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,7 @@ import nbformat
 import yaml
 from pymdownx.arithmatex import RE_DOLLAR_BLOCK, RE_SMART_DOLLAR_INLINE
 
+from site_tools import kernels
 from site_tools.mathml import to_mathml
 
 # jupytext teaches YAML's SafeRepresenter to write notebook metadata, but a SafeDumper that got its own
@@ -174,12 +177,21 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     from mkdocs_jupyter import config, nbconvert2
     from nbconvert.exporters.html import HTMLExporter
     from nbconvert.preprocessors import ExecutePreprocessor
-    from traitlets import Bool
+    from traitlets import Bool, default
+
+    from site_tools.kernels import ForkedKernelManager
 
     class MergingExecutePreprocessor(ExecutePreprocessor):
-        """nbconvert's executor, merging consecutive stream outputs of a cell into one."""
+        """nbconvert's executor, merging consecutive stream outputs of a cell into one.
+
+        Its kernels come from the kernel fork server when one runs (see :mod:`site_tools.kernels`).
+        """
 
         coalesce_streams = Bool(True)
+
+        @default("kernel_manager_class")
+        def _forked_kernels(self) -> type:
+            return ForkedKernelManager
 
     config.settings.templates_dir = str(templates)
     original = getattr(nbconvert2, "_site_tools_original_app", nbconvert2.get_nbconvert_app)
@@ -197,13 +209,16 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     nbconvert2.get_nbconvert_app = get_nbconvert_app
 
 
-def prerender(pages: dict[Path, Path], options: dict[str, Any], templates: Path) -> None:
-    """Execute and render notebook pages into mkdocs-jupyter's cache, several at once.
+@contextmanager
+def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Path) -> Iterator[None]:
+    """Execute and render notebook pages into mkdocs-jupyter's cache, in the background, several at once.
 
     mkdocs-jupyter executes notebooks one after the other while it renders pages; on a cold build that
-    is most of the build's time. Rendering the missing pages here first, one process per CPU, lets the
-    plugin find every page in its cache. Each page is rendered by mkdocs-jupyter's own functions with
-    the plugin's own options, so the result is what the plugin would have produced.
+    is most of the build's time. Rendering the missing pages here first, one process per CPU, while
+    the ``with`` block does other work, lets the plugin find every page in its cache. Each page is
+    rendered by mkdocs-jupyter's own functions with the plugin's own options, so the result is what
+    the plugin would have produced. Kernels are forked from a warm process (:mod:`site_tools.kernels`),
+    and so are the workers (a fork server that imported nbconvert and mkdocs-jupyter once).
 
     Parameters
     ----------
@@ -217,23 +232,35 @@ def prerender(pages: dict[Path, Path], options: dict[str, Any], templates: Path)
     Raises
     ------
     Exception
-        The first notebook that failed (nbconvert's ``CellExecutionError`` shows the failing cell).
+        The first notebook that failed (nbconvert's ``CellExecutionError`` shows the failing cell),
+        when the block ends.
     """
     if not pages:
+        yield
         return
     workers = min(len(pages), os.cpu_count() or 1)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(
+        ["site_tools.notebooks", "mkdocs_jupyter.convert", "mkdocs_jupyter.plugin"]
+    )
+    with kernels.fork_server() as server, ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = [
-            pool.submit(_render_page, str(page), str(cache), dict(options), str(templates))
+            pool.submit(_render_page, str(page), str(cache), dict(options), str(templates), server)
             for page, cache in pages.items()
         ]
+        try:
+            yield
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
         for future in futures:
             future.result()
 
 
-def _render_page(notebook: str, cache: str, options: dict[str, Any], templates: str) -> None:
+def _render_page(notebook: str, cache: str, options: dict[str, Any], templates: str, server: str) -> None:
     from mkdocs_jupyter import convert, plugin
 
+    os.environ[kernels.SOCKET] = server
     configure_mkdocs_jupyter(Path(templates))
     body = convert.nb2html(
         notebook,

@@ -1,0 +1,95 @@
+"""Kernels forked from the warm fork server behave like kernels started the usual way."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from nbclient.exceptions import CellExecutionError
+
+from site_tools import kernels, notebooks
+
+#: A notebook that prints what a kernel could differ in, and draws a figure.
+PROBE = """# %%
+import os
+import sys
+from pathlib import Path
+
+import matplotlib
+import matplotlib.pyplot as plt
+
+print(matplotlib.get_backend())
+print(Path(sys.argv[0]).name, Path.cwd() == Path(os.environ["PROBE_CWD"]))
+print(os.environ.get("PYTHONBREAKPOINT"), os.environ.get("PROBE_VARIABLE"), "JPY_PARENT_PID" in os.environ)
+print(sorted(m for m in ("snippets", "site_tools") if m in sys.modules))
+plt.plot([0, 1, 4, 9])
+plt.show()
+
+# %%
+{"a": 1}
+"""
+
+
+def render(notebook: Path) -> str:
+    """The notebook's page body, as the site renders it (without jupytext's random cell ids)."""
+    from mkdocs_jupyter.convert import nb2html
+
+    from site_tools.mkdocs_hooks import _CELL_ID
+
+    notebooks.configure_mkdocs_jupyter()
+    html = nb2html(
+        str(notebook), execute=True, allow_errors=False, include_requirejs=False, custom_mathjax_url=""
+    )
+    return _CELL_ID.sub("", html)
+
+
+@pytest.fixture
+def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "probe-folder"
+    folder.mkdir()
+    notebook = folder / "probe.py"
+    notebook.write_text(PROBE, encoding="utf-8")
+    monkeypatch.setenv("PROBE_VARIABLE", "seen")
+    monkeypatch.setenv("PROBE_CWD", str(Path.cwd()))  # nbconvert runs kernels in the current folder
+    monkeypatch.setenv("PYTHONBREAKPOINT", "0")
+    monkeypatch.delenv(kernels.SOCKET, raising=False)
+    return notebook
+
+
+def test_a_forked_kernel_renders_the_same_page_as_a_usual_kernel(
+    probe: Path, monkeypatch: pytest.MonkeyPatch
+):
+    usual = render(probe)
+    with kernels.fork_server() as server:
+        monkeypatch.setenv(kernels.SOCKET, server)
+        forked = render(probe)
+    assert forked == usual
+    printed = BeautifulSoup(usual, "lxml").select(".jp-OutputArea-output pre")[0].get_text().splitlines()
+    assert printed == [
+        "module://matplotlib_inline.backend_inline",
+        "ipykernel_launcher.py True",
+        "0 seen True",
+        "[]",  # the kernel cannot import the project's packages
+    ]
+    assert "data:image/png;base64," in usual, "the figure is shown inline"
+
+
+def test_a_failing_cell_fails_the_page_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    notebook = tmp_path / "broken.py"
+    notebook.write_text("# %%\nprint('before')\n\n# %%\n1 / 0\n", encoding="utf-8")
+    with kernels.fork_server() as server:
+        monkeypatch.setenv(kernels.SOCKET, server)
+        with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+            render(notebook)
+
+
+def test_without_a_server_kernels_start_the_usual_way(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.delenv(kernels.SOCKET, raising=False)
+    manager = kernels.ForkedKernelManager(kernel_name="python3")
+    manager.connection_file = os.devnull
+    assert manager.format_kernel_cmd()[1:3] == ["-m", "ipykernel_launcher"]
+    monkeypatch.setenv(kernels.SOCKET, "/tmp/socket")
+    command = manager.format_kernel_cmd()
+    assert command[3:5] == [str(kernels.SHIM), "/tmp/socket"]
