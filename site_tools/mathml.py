@@ -10,6 +10,7 @@ Use it in ``mkdocs.yml`` as ``- site_tools.mathml``.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from typing import Any
@@ -49,8 +50,12 @@ class MathConversionError(ValueError):
     """A formula could not be converted to MathML."""
 
 
+@functools.lru_cache(maxsize=4096)
 def to_mathml(tex: str, display: str) -> str:
     """Convert one TeX formula to a ``<math>`` element.
+
+    Results are cached by formula and display: ``mkdocs serve`` converts every page again after each
+    change, and most formulas are the same as in the previous build.
 
     Parameters
     ----------

@@ -28,6 +28,10 @@ Exercises (notebooks rendered and executed by mkdocs-jupyter):
   base64 into PNG files next to the page, named by their content: the page's HTML stays small, and
   browsers cache and lazy-load the figures like any other image.
 
+Rebuilds (``mkdocs serve``): ``on_config`` and ``on_pre_build`` install the in-memory caches
+of :mod:`site_tools.rebuild_caches` (search sections, highlighted code, compiled templates), so that a
+rebuild redoes only the work whose inputs changed.
+
 A failing listing or notebook raises, which fails the build with its traceback: a page is never built
 with a stale or missing figure.
 """
@@ -51,7 +55,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs_jupyter import plugin as jupyter_plugin
 
-from site_tools import listings, notebooks
+from site_tools import listings, notebooks, rebuild_caches
 
 log = logging.getLogger("mkdocs.hooks.site_tools")
 NOTEBOOK_TEMPLATES = notebooks.TEMPLATES
@@ -150,6 +154,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     ran = len(first.executed) + len(report.executed)
     log.info("listings: %d ran, %d from the cache", ran, len(report.runs) - ran)
     config.extra["listings"] = report.runs
+    rebuild_caches.start_build()
+    rebuild_caches.cache_theme_templates(config.theme)
+    rebuild_caches.cache_search_parsing()
+    rebuild_caches.cache_code_highlighting()
     return config
 
 
@@ -200,6 +208,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         download = notebooks.download_ipynb(exercise.path)
         files.append(File.generated(config, f"exercises/{exercise.stem}.ipynb", content=download))
     return files
+
+
+def on_pre_build(config: MkDocsConfig) -> None:
+    """Reuse the page templates that mkdocs-macros (its environment made in ``on_config``) compiled before."""
+    rebuild_caches.cache_compiled_templates(config.plugins["macros"].env)
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:

@@ -101,16 +101,16 @@ def discover(folder: Path = EXERCISES) -> list[Exercise]:
 def read(path: Path) -> nbformat.NotebookNode:
     """Read a jupytext percent file as a notebook, with stable cell ids (``cell-1``, ``cell-2``...).
 
-    Parsing is cached by the file's size and modification time (a build asks for each exercise several
-    times); every call returns a fresh copy, which the caller may change.
+    Parsing is cached by the file's text (a build asks for each exercise several times, and
+    ``mkdocs serve`` rebuilds after every change); every call returns a fresh copy, which the caller
+    may change.
     """
-    stat = path.stat()
-    return copy.deepcopy(_parse(path, stat.st_mtime_ns, stat.st_size))
+    return copy.deepcopy(_parse(path.read_text(encoding="utf-8")))
 
 
 @functools.lru_cache(maxsize=64)
-def _parse(path: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
-    notebook = jupytext.read(path, fmt="py:percent")
+def _parse(text: str) -> nbformat.NotebookNode:
+    notebook = jupytext.reads(text, fmt="py:percent")
     for number, cell in enumerate(notebook.cells, start=1):
         cell.id = f"cell-{number}"
     return notebook
@@ -118,7 +118,12 @@ def _parse(path: Path, mtime_ns: int, size: int) -> nbformat.NotebookNode:
 
 def download_ipynb(path: Path) -> str:
     """Return the ``.ipynb`` text readers download: valid nbformat 4, unexecuted, deterministic."""
-    notebook = read(path)
+    return _download_ipynb(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=64)
+def _download_ipynb(text: str) -> str:
+    notebook = copy.deepcopy(_parse(text))
     notebook.metadata.pop("jupytext", None)
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"
@@ -150,7 +155,12 @@ def _convert_math(text: str) -> str:
 
 def page_source(path: Path) -> str:
     """Return the jupytext percent text that mkdocs-jupyter renders: math in Markdown cells as MathML."""
-    notebook = read(path)
+    return _page_source(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=64)
+def _page_source(text: str) -> str:
+    notebook = copy.deepcopy(_parse(text))
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             cell.source = _plain_headings(markdown_math_to_mathml(cell.source))

@@ -1,0 +1,211 @@
+"""In-memory caches that make the rebuilds of ``mkdocs serve`` fast.
+
+``mkdocs serve`` rebuilds the whole site after every change, in one long-running process but with a
+freshly loaded configuration: new plugin objects, new Jinja environments. Most of that work gives the
+same result as in the previous rebuild, so this module keeps the results that cost most, each keyed by
+everything it is computed from:
+
+- :func:`cache_search_parsing`: Material's search plugin parses the HTML of every page (a notebook page
+  is 100-200 KB) into sections. Key: the page's HTML.
+- :func:`cache_code_highlighting`: Pygments highlights every listing. Key: the code, and every attribute
+  of the lexer and of the formatter.
+- :func:`cache_theme_templates` (the theme's templates) and :func:`cache_compiled_templates` (for
+  mkdocs-macros, which renders each page as a template): Jinja compiles each template again in each new
+  environment. Key: the template's source, name and file, and :func:`_compiler_settings`.
+
+A module is imported once per process, so the caches last across rebuilds (the hooks file, too, is loaded
+once: MkDocs caches the module by its path). A page, listing or template that changes gets a new key and
+is processed afresh: a rebuild never shows stale output. :func:`start_build` forgets what neither the
+previous build nor the current one used, so memory stays at about two builds' worth.
+
+The search and highlighting caches replace one name in the library's module (``Parser``, ``highlight``);
+the template caches wrap one method of one object (a theme's ``get_env``, an environment's ``compile``).
+None of these libraries offers a cache of its own that reaches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
+
+import jinja2
+from material.plugins.search import plugin as search_plugin
+from mkdocs.theme import Theme
+from pymdownx import highlight as pymdownx_highlight
+
+_Value = TypeVar("_Value")
+
+
+class BuildCache(Generic[_Value]):
+    """Results by key, kept while the current or the previous build uses them."""
+
+    def __init__(self) -> None:
+        self._current: dict[Hashable, _Value] = {}
+        self._previous: dict[Hashable, _Value] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], _Value]) -> _Value:
+        """Return the result for ``key``, from the cache or else from ``compute()``."""
+        if key not in self._current:
+            self._current[key] = self._previous[key] if key in self._previous else compute()
+        return self._current[key]
+
+    def start_build(self) -> None:
+        """Start a build: keep only the results that the previous build used."""
+        self._previous, self._current = self._current, {}
+
+
+_SECTIONS: BuildCache[tuple[tuple[Any, ...], ...]] = BuildCache()
+_HIGHLIGHTED: BuildCache[str] = BuildCache()
+_COMPILED: BuildCache[Any] = BuildCache()
+
+
+def start_build() -> None:
+    """Tell the caches that a build starts (``on_config``)."""
+    for cache in (_SECTIONS, _HIGHLIGHTED, _COMPILED):
+        cache.start_build()
+
+
+# --- Search: Material's parser of page HTML --------------------------------------------------------------
+
+_ORIGINAL_PARSER: Callable[[], Any] = search_plugin.Parser
+
+
+class _CachedParser:
+    """Material's search ``Parser``, answering from the cache of the sections of each HTML text it parsed.
+
+    The search plugin uses a parser as ``feed(html)``, ``close()``, then ``data``, a list of sections that
+    it may change: each ``close`` hands out new ``Section`` objects with copies of the cached contents.
+    """
+
+    def __init__(self) -> None:
+        self._html: list[str] = []
+        self.data: list[Any] = []
+
+    def feed(self, data: str) -> None:
+        """Take HTML to parse."""
+        self._html.append(data)
+
+    def close(self) -> None:
+        """Parse the HTML (or take its sections from the cache) into ``data``."""
+        html = "".join(self._html)
+        self.data = []
+        for element, depth, section_id, title, text in _SECTIONS.get(html, lambda: _parse(html)):
+            section = search_plugin.Section(element, depth)
+            section.id, section.title, section.text = section_id, list(title), list(text)
+            self.data.append(section)
+
+
+def _parse(html: str) -> tuple[tuple[Any, ...], ...]:
+    parser = _ORIGINAL_PARSER()
+    parser.feed(html)
+    parser.close()
+    return tuple((s.el, s.depth, s.id, tuple(s.title), tuple(s.text)) for s in parser.data)
+
+
+def cache_search_parsing() -> None:
+    """Have Material's search plugin reuse the sections of a page whose HTML did not change."""
+    search_plugin.Parser = _CachedParser
+
+
+# --- Code highlighting: Pygments as called by pymdownx.highlight -----------------------------------------
+
+_PYGMENTS_HIGHLIGHT: Callable[[str, Any, Any], str] = pymdownx_highlight.highlight
+
+
+def _highlight(code: str, lexer: Any, formatter: Any) -> str:
+    """Pygments' ``highlight(code, lexer, formatter)``, answered from the cache when it can be."""
+    key = (code, type(lexer), _attributes(lexer), type(formatter), _attributes(formatter))
+    return _HIGHLIGHTED.get(key, lambda: _PYGMENTS_HIGHLIGHT(code, lexer, formatter))
+
+
+def _attributes(instance: object) -> str:
+    return repr(sorted(vars(instance).items()))
+
+
+def cache_code_highlighting() -> None:
+    """Have ``pymdownx.highlight`` reuse the HTML of code it highlighted before with the same settings."""
+    pymdownx_highlight.highlight = _highlight
+
+
+# --- Jinja: compiled templates ---------------------------------------------------------------------------
+
+
+def cache_theme_templates(theme: Theme) -> None:
+    """Have every Jinja environment that ``theme`` makes reuse the templates compiled by earlier builds.
+
+    Besides the build's own environment, the search plugin makes three (to read its translations): so this
+    wraps ``get_env`` of ``theme`` (only this object) rather than acting in ``on_env``.
+    """
+    get_env = theme.get_env
+
+    def get_env_with_cache() -> jinja2.Environment:
+        environment = get_env()
+        cache_compiled_templates(environment)
+        return environment
+
+    theme.get_env = get_env_with_cache  # type: ignore[method-assign]
+
+
+def cache_compiled_templates(environment: jinja2.Environment) -> None:
+    """Have ``environment`` reuse the code compiled from the same source by earlier environments.
+
+    Jinja's bytecode cache would serve templates loaded from files, but not those made by
+    ``from_string``, as mkdocs-macros makes each page: so this wraps the ``compile`` method of
+    ``environment`` (only this object), through which both kinds go.
+    """
+    compile_source = environment.compile
+
+    def compile(
+        source: Any,
+        name: str | None = None,
+        filename: str | None = None,
+        raw: bool = False,
+        defer_init: bool = False,
+    ) -> Any:
+        if not isinstance(source, str):  # a template already parsed (never, with MkDocs): no key
+            return compile_source(source, name, filename, raw, defer_init)
+        key = (_compiler_settings(environment, name), source, name, filename, raw, defer_init)
+        return _COMPILED.get(key, lambda: compile_source(source, name, filename, raw, defer_init))
+
+    environment.compile = compile  # type: ignore[method-assign]
+
+
+def _compiler_settings(environment: jinja2.Environment, name: str | None) -> str:
+    """Return what Jinja's lexer, parser and compiler read from ``environment``, as one string.
+
+    Filters and tests count by name and by how they are called (the compiled code looks the functions up
+    when it runs); the finalizer likewise; autoescaping by its value for template ``name``.
+    """
+    autoescape = environment.autoescape
+    generator = environment.code_generator_class
+    settings = [
+        environment.block_start_string,
+        environment.block_end_string,
+        environment.variable_start_string,
+        environment.variable_end_string,
+        environment.comment_start_string,
+        environment.comment_end_string,
+        environment.line_statement_prefix,
+        environment.line_comment_prefix,
+        environment.trim_blocks,
+        environment.lstrip_blocks,
+        environment.newline_sequence,
+        environment.keep_trailing_newline,
+        environment.optimized,
+        environment.is_async,
+        environment.sandboxed,
+        autoescape(name) if callable(autoescape) else autoescape,
+        _calling(environment.finalize),
+        getattr(environment, "newstyle_gettext", None),
+        sorted(environment.policies.items(), key=str),
+        sorted(environment.extensions),
+        f"{generator.__module__}.{generator.__qualname__}",
+        [(key, _calling(function)) for key, function in sorted(environment.filters.items())],
+        [(key, _calling(function)) for key, function in sorted(environment.tests.items())],
+    ]
+    return repr(settings)
+
+
+def _calling(function: Callable[..., Any] | None) -> str:
+    """How Jinja calls ``function``: not at all (None), or with a context, an environment or neither."""
+    return "none" if function is None else str(getattr(function, "jinja_pass_arg", "plain"))
