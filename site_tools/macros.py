@@ -41,7 +41,8 @@ def frame_slider_html(run: Run, page_url: str) -> str:
     ]
     first, last = frames[0], frames[-1]
     width, height = png_size(run.figures[0].light)
-    size = f'width="{width}" height="{height}"'
+    # Below the fold: loaded when the reader scrolls near it (and the other palette's copy, never).
+    size = f'width="{width}" height="{height}" loading="lazy" decoding="async"'
     alt = "The sine and the cubic after {t} iterations of gradient descent"
     slider_id = f"slider-{run.name}"
     links = " · ".join(

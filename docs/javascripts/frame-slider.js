@@ -11,6 +11,8 @@ document$.subscribe(function () {
     var preload = function (i) {
       if (frames[i]) { new Image().src = frames[i].light; new Image().src = frames[i].dark }
     }
+    // Neighbouring frames are fetched once the reader reaches for the slider, not while the page loads.
+    var ready = false
     var show = function (i) {
       var frame = frames[i]
       images[0].src = frame.light
@@ -19,10 +21,14 @@ document$.subscribe(function () {
       caption.textContent = "Iteration " + frame.t + ": loss " + frame.loss
       output.textContent = frame.t + " of " + last
       input.setAttribute("aria-valuetext", "iteration " + frame.t + ", loss " + frame.loss)
-      preload(i - 1)
-      preload(i + 1)
+      if (ready) { preload(i - 1); preload(i + 1) }
     }
-    input.addEventListener("input", function () { show(Number(input.value)) })
+    var warm = function () {
+      if (!ready) { ready = true; show(Number(input.value)) }
+    }
+    input.addEventListener("focus", warm)
+    input.addEventListener("pointerdown", warm)
+    input.addEventListener("input", function () { ready = true; show(Number(input.value)) })
     show(Number(input.value))
     root.classList.add("frame-slider--ready")
   })
