@@ -115,6 +115,13 @@ def build_site(site: Path, cache: Path, notebook_cache: Path) -> SiteBuild:
 #: execute every notebook again; the cache tests show that a changed input is never served stale.
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
 _background: list[subprocess.Popen] = []
+#: The site's slowest tests, by module or name, slowest first.
+LONGEST_FIRST = [
+    "test_new_exercise",
+    "test_two_clean_builds",
+    "test_browser.py::test_screenshots",
+    "test_browser",
+]
 
 
 def _shared_folder(config: pytest.Config) -> Path:
@@ -130,7 +137,11 @@ def pytest_collection_modifyitems(
     needs_site = [item for item in items if "site_build" in getattr(item, "fixturenames", ())]
     if not needs_site:
         return
+    # The longest of them first, so that no worker is left with a long test at the very end.
+    needs_site.sort(key=lambda item: next((n for n, m in enumerate(LONGEST_FIRST) if m in item.nodeid), 99))
     items[:] = [item for item in items if item not in needs_site] + needs_site
+    if config.option.collectonly:
+        return
     folder = _shared_folder(config) / "site-build"
     folder.mkdir(exist_ok=True)
     try:

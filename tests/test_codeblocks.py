@@ -109,6 +109,9 @@ def test_published_block_runs(published: PublishedBlock, tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     code = published.block.code
     if published.language == "python":
+        # As at build time, an animation's frames are drawn without the pauses between them (the
+        # copy-paste tests run the listings with their pauses, as a reader would).
+        monkeypatch.setattr(plt, "pause", lambda interval: None)
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(code, str(published), "exec"), {"__name__": "__main__"})
         plt.close("all")
