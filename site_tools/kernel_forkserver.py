@@ -7,8 +7,9 @@ when the notebook's first cell imports them. This server does those imports once
 the Unix socket ``SOCKET``. For each connection (from ``kernel_shim.py``, the command Jupyter runs as
 "the kernel") it receives the kernel's arguments, working folder, environment and standard streams,
 forks, and the child becomes the kernel exactly as ``python -m ipykernel_launcher ARGS`` would. The
-server tells the shim when its kernel exits (and with which status), and kills a kernel whose shim
-went away (Jupyter killed it).
+server tells the shim when its kernel exits (and with which status), kills a kernel whose shim went
+away (Jupyter killed it), and stops, killing its kernels, when its parent closes its standard input
+(the build ended, or died). Each kernel runs in a session of its own, as Jupyter starts kernels.
 
 The imports change nothing a notebook can see: ``MPLBACKEND`` is set to the inline backend before
 Matplotlib is imported, as ipykernel sets it before any cell runs, and no figure is made here. This
@@ -43,9 +44,19 @@ def _receive(connection: socket.socket) -> tuple[dict, list[int]]:
     return json.loads(data), fds
 
 
-def _become_kernel(request: dict, fds: list[int]) -> None:
-    """In the forked child: take the shim's streams, folder and environment, and run ipykernel."""
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+def _become_kernel(request: dict, fds: list[int], inherited: list[int]) -> None:
+    """In the forked child: take the shim's streams, folder and environment, and run ipykernel.
+
+    ``inherited`` are the server's own descriptors (socket, pipes, selector), closed here: a kernel
+    holds nothing of the server's, so a shim sees its connection close when the server does.
+    """
+    signal.set_wakeup_fd(-1)
+    for number in (signal.SIGCHLD, signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_DFL)
+    for fd in inherited:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    os.setsid()  # a session of its own, as Jupyter starts kernels: Ctrl-C at the build is not for it
     for target, fd in enumerate(fds):
         os.dup2(fd, target)
         os.close(fd)
@@ -75,12 +86,18 @@ def _become_kernel(request: dict, fds: list[int]) -> None:
 
 
 def serve(path: str) -> None:
-    """Accept shims on the Unix socket ``path`` until terminated."""
+    """Accept shims on the Unix socket ``path`` until the parent closes this process's stdin.
+
+    A connection that goes wrong (a shim that dies mid-request, a failed fork) is closed and
+    reported on stderr; the server goes on serving the others.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which then closes stdin
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen()
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ)
+    selector.register(sys.stdin, selectors.EVENT_READ)
     kernels: dict[int, socket.socket] = {}  # kernel pid -> its shim's connection
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
@@ -88,29 +105,40 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the selector through the wakeup fd
     selector.register(wake_read, selectors.EVENT_READ)
     print("ready", flush=True)
+
+    def start_kernel(connection: socket.socket) -> None:
+        request, fds = _receive(connection)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        own = [listener.fileno(), wake_read, wake_write, selector.fileno(), connection.fileno()]
+        pid = os.fork()
+        if pid == 0:
+            _become_kernel(request, fds, own + [c.fileno() for c in kernels.values()])
+        for fd in fds:
+            os.close(fd)
+        connection.sendall(struct.pack("!i", pid))
+        kernels[pid] = connection
+        selector.register(connection, selectors.EVENT_READ, pid)
+
     while True:
         for key, _ in selector.select():
             if key.fileobj is listener:
                 connection, _ = listener.accept()
-                request, fds = _receive(connection)
-                sys.stdout.flush()
-                sys.stderr.flush()
-                pid = os.fork()
-                if pid == 0:
-                    listener.close()
-                    for other in kernels.values():
-                        other.close()
-                    _become_kernel(request, fds)
-                for fd in fds:
-                    os.close(fd)
-                connection.sendall(struct.pack("!i", pid))
-                kernels[pid] = connection
-                selector.register(connection, selectors.EVENT_READ, pid)
+                try:
+                    start_kernel(connection)
+                except (OSError, ValueError, struct.error) as error:
+                    print(f"kernel fork server: could not start a kernel: {error!r}", file=sys.stderr)
+                    connection.close()
+            elif key.fileobj is sys.stdin:
+                if not sys.stdin.buffer.read1(512):  # the build is over (or died): so are its kernels
+                    for pid in kernels:
+                        os.kill(pid, signal.SIGKILL)
+                    return
             elif key.fileobj == wake_read:
                 os.read(wake_read, 512)
             else:  # a shim closed its connection: Jupyter killed it, so kill its kernel
-                connection = key.fileobj
-                if not connection.recv(1) and key.data in kernels:
+                selector.unregister(key.fileobj)
+                if key.data in kernels:
                     os.kill(key.data, signal.SIGKILL)
         while kernels:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -118,11 +146,21 @@ def serve(path: str) -> None:
                 break
             connection = kernels.pop(pid, None)
             if connection is not None:
-                selector.unregister(connection)
+                if _registered(selector, connection):
+                    selector.unregister(connection)
                 code = os.waitstatus_to_exitcode(status)
                 with contextlib.suppress(OSError):  # the shim may be gone already
                     connection.sendall(struct.pack("!i", code))
                 connection.close()
+
+
+def _registered(selector: selectors.BaseSelector, connection: socket.socket) -> bool:
+    """Tell whether the selector still watches ``connection`` (it stops at the shim's end of file)."""
+    try:
+        selector.get_key(connection)
+    except KeyError:
+        return False
+    return True
 
 
 def _warm_up() -> None:

@@ -5,8 +5,11 @@ kernel starting: Python, IPython and ipykernel, then NumPy and Matplotlib at the
 :func:`fork_server` running, :class:`ForkedKernelManager` (the kernel manager the site's notebook
 executor uses) launches ``kernel_shim.py`` instead of ``python -m ipykernel_launcher``; the shim has
 ``kernel_forkserver.py`` fork a kernel from its warm process. Each notebook still gets a kernel of its
-own, in a process of its own, with the environment and working folder Jupyter gives it; nothing a
-notebook can observe changes, and a test checks that pages rendered both ways are identical.
+own, in a process of its own, with the environment and working folder Jupyter gives it, and a test
+checks that pages rendered both ways are identical. What differs is what a notebook would have to
+look for: its kernel starts with NumPy, Matplotlib and IPython already imported (Matplotlib set to
+the inline backend, as ipykernel sets it), and its parent process is the server. Linux only
+(:func:`available`); elsewhere kernels start the usual way.
 
 Without a fork server (``$SITE_TOOLS_KERNEL_FORKSERVER`` unset), kernels start the usual way.
 """
@@ -39,11 +42,11 @@ def fork_server() -> Iterator[str]:
     RuntimeError
         If the server does not start (its output is in the message).
     """
-    with tempfile.TemporaryDirectory(prefix="kernels-") as folder:
+    with tempfile.TemporaryDirectory(prefix="kernels-", dir="/tmp") as folder:
         path = str(Path(folder) / "socket")
         server = subprocess.Popen(
             [sys.executable, str(SERVER), path],
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE,  # closed when the block ends, or when this process dies
             stdout=subprocess.PIPE,
             text=True,
         )
@@ -53,9 +56,18 @@ def fork_server() -> Iterator[str]:
                 raise RuntimeError(f"the kernel fork server did not start (exit {server.returncode})")
             yield path
         finally:
-            server.terminate()
+            server.stdin.close()
             server.wait()
             server.stdout.close()
+
+
+def available() -> bool:
+    """Tell whether kernels can be forked here: on Linux only.
+
+    macOS makes forking a process that used its system frameworks (NumPy's Accelerate) unsafe, and
+    Windows has no fork: there, kernels start the usual way.
+    """
+    return sys.platform == "linux"
 
 
 class ForkedKernelManager(AsyncKernelManager):

@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -228,7 +228,7 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
     the ``with`` block does other work, lets the plugin find every page in its cache. Each page is
     rendered by mkdocs-jupyter's own functions with the plugin's own options, so the result is what
     the plugin would have produced. Kernels are forked from a warm process (:mod:`site_tools.kernels`),
-    and so are the workers (a fork server that imported nbconvert and mkdocs-jupyter once).
+    and so are the workers (a fork server that imported nbconvert and mkdocs-jupyter once), on Linux.
 
     Parameters
     ----------
@@ -249,11 +249,16 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
         yield
         return
     workers = min(len(pages), os.cpu_count() or 1)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        ["site_tools.notebooks", "mkdocs_jupyter.convert", "mkdocs_jupyter.plugin"]
-    )
-    with kernels.fork_server() as server, ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ExitStack() as stack:
+        server = ""
+        if kernels.available():
+            context = multiprocessing.get_context("forkserver")
+            preload = ["site_tools.notebooks", "mkdocs_jupyter.convert", "mkdocs_jupyter.plugin"]
+            context.set_forkserver_preload(preload)
+            server = stack.enter_context(kernels.fork_server())
+        else:
+            context = multiprocessing.get_context("spawn")
+        pool = stack.enter_context(ProcessPoolExecutor(workers, mp_context=context))
         futures = [
             pool.submit(_render_page, str(page), str(cache), dict(options), str(templates), server)
             for page, cache in pages.items()
@@ -270,7 +275,8 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
 def _render_page(notebook: str, cache: str, options: dict[str, Any], templates: str, server: str) -> None:
     from mkdocs_jupyter import convert, plugin
 
-    os.environ[kernels.SOCKET] = server
+    if server:
+        os.environ[kernels.SOCKET] = server
     configure_mkdocs_jupyter(Path(templates))
     body = convert.nb2html(
         notebook,

@@ -153,6 +153,10 @@ def cache_compiled_templates(environment: jinja2.Environment) -> None:
     ``from_string``, as mkdocs-macros makes each page: so this wraps the ``compile`` method of
     ``environment`` (only this object), through which both kinds go.
     """
+    # Jinja's optimizer calls filters with constant arguments at compile time, baking their result
+    # into the code; mkdocs-macros' `relative_url` depends on the page, so a shared compiled
+    # template could carry another page's result. Without it, every filter runs when rendering.
+    environment.optimized = False
     compile_source = environment.compile
 
     def compile(

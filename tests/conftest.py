@@ -114,11 +114,11 @@ def build_site(site: Path, cache: Path, notebook_cache: Path) -> SiteBuild:
 #: The project's own notebook cache (empty on a fresh clone): a developer's repeated test runs do not
 #: execute every notebook again; the cache tests show that a changed input is never served stale.
 NOTEBOOK_CACHE = ROOT / ".cache" / "mkdocs-jupyter"
-_background: list[subprocess.Popen] = []
+_background: list[threading.Thread] = []
 #: The site's slowest tests, by module or name, slowest first.
 LONGEST_FIRST = [
     "test_new_exercise",
-    "test_two_clean_builds",
+    "test_listings_built_again",
     "test_browser.py::test_screenshots",
     "test_browser",
 ]
@@ -130,6 +130,7 @@ def _shared_folder(config: pytest.Config) -> Path:
     return base.parent if hasattr(config, "workerinput") else base
 
 
+@pytest.hookimpl(trylast=True)  # after -k, -m and --deselect chose the tests
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
@@ -152,7 +153,7 @@ def pytest_collection_modifyitems(
     env = build_env(folder / "listings", NOTEBOOK_CACHE)
     process = subprocess.Popen(build_command(folder / "site"), cwd=ROOT, env=env, stdout=log, stderr=log)
     log.close()
-    _background.append(process)
+    (folder / "pid").write_text(str(process.pid), encoding="utf-8")
 
     def record_exit() -> None:
         code = process.wait()
@@ -160,7 +161,9 @@ def pytest_collection_modifyitems(
         partial.write_text(str(code), encoding="utf-8")
         partial.replace(folder / "returncode")
 
-    threading.Thread(target=record_exit, daemon=True).start()
+    recorder = threading.Thread(target=record_exit, daemon=True)
+    recorder.start()
+    _background.append(recorder)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -168,8 +171,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
     Ctrl-C reaches the build too (it is in the same process group), so this does not hang.
     """
-    for process in _background:
-        process.wait()
+    for recorder in _background:
+        recorder.join()  # the build's end, and its exit status written for the other workers
 
 
 @pytest.fixture(scope="session")
@@ -180,6 +183,9 @@ def site_build(pytestconfig: pytest.Config) -> SiteBuild:
     while not (folder / "returncode").exists():
         assert (folder / "started").exists(), "the site build was never started"
         assert time.monotonic() < deadline, "the site build did not finish in 15 minutes"
+        if (folder / "pid").exists() and not Path(f"/proc/{(folder / 'pid').read_text()}").exists():
+            time.sleep(1)  # it may have just finished: give its exit status a moment to be written
+            assert (folder / "returncode").exists(), "the site build's process is gone (its worker died)"
         time.sleep(0.1)
     log = (folder / "log.txt").read_text(encoding="utf-8")
     assert (folder / "returncode").read_text(encoding="utf-8") == "0", log

@@ -47,8 +47,10 @@ TIMINGS = {p.stem for p in discover(SNIPPETS) if is_benchmark(p)}
 AGAIN = ["step06_plot_sine", "step09_gradient_descent", "hood3_ceiling_runs", "hood6_autodiff"]
 
 
-def test_two_clean_builds_are_byte_identical(cold: tuple[Path, Report], tmp_path: Path):
-    """Listings give the same bytes again (except the benchmarks: their timings differ by design)."""
+def test_listings_built_again_from_an_empty_cache_are_byte_identical(
+    cold: tuple[Path, Report], tmp_path: Path
+):
+    """Four representative listings, built again from an empty cache, give the same bytes."""
     cache, report = cold
     assert sorted(TIMINGS) == ["hood5_make_it_fast", "hood5_profile"]
     assert all(not report.runs[name].figures for name in TIMINGS)

@@ -65,6 +65,10 @@ def test_a_forked_kernel_renders_the_same_page_as_a_usual_kernel(
     with kernels.fork_server() as server:
         monkeypatch.setenv(kernels.SOCKET, server)
         forked = render(probe)
+        # The kernel was forked indeed: NumPy is imported before any cell imports it.
+        witness = probe.with_name("witness.py")
+        witness.write_text("# %%\nimport sys\nprint('numpy' in sys.modules)\n", encoding="utf-8")
+        assert "<pre>True\n</pre>" in render(witness)
     assert forked == usual
     printed = BeautifulSoup(usual, "lxml").select(".jp-OutputArea-output pre")[0].get_text().splitlines()
     assert printed == [
