@@ -150,10 +150,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     found = listings.discover(root / "snippets")
     with _prerendering_missing_pages(config, pages):
         first = listings.build([p for p in found if not listings.is_benchmark(p)])
-    report = listings.build(found)
-    ran = len(first.executed) + len(report.executed)
-    log.info("listings: %d ran, %d from the cache", ran, len(report.runs) - ran)
-    config.extra["listings"] = report.runs
+    timing = listings.build([p for p in found if listings.is_benchmark(p)])
+    runs = first.runs | timing.runs
+    ran = len(first.executed) + len(timing.executed)
+    log.info("listings: %d ran, %d from the cache", ran, len(runs) - ran)
+    config.extra["listings"] = {p.stem: runs[p.stem] for p in found}
     rebuild_caches.start_build()
     rebuild_caches.cache_theme_templates(config.theme)
     rebuild_caches.cache_search_parsing()

@@ -175,6 +175,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         recorder.join()  # the build's end, and its exit status written for the other workers
 
 
+def _alive(pid: int) -> bool:
+    """Tell whether process ``pid`` still exists (a zombie, finished but not yet waited for, counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
 @pytest.fixture(scope="session")
 def site_build(pytestconfig: pytest.Config) -> SiteBuild:
     """The site, built once per test run (by whichever process started it), cold listing cache."""
@@ -183,7 +192,7 @@ def site_build(pytestconfig: pytest.Config) -> SiteBuild:
     while not (folder / "returncode").exists():
         assert (folder / "started").exists(), "the site build was never started"
         assert time.monotonic() < deadline, "the site build did not finish in 15 minutes"
-        if (folder / "pid").exists() and not Path(f"/proc/{(folder / 'pid').read_text()}").exists():
+        if (folder / "pid").exists() and not _alive(int((folder / "pid").read_text())):
             time.sleep(1)  # it may have just finished: give its exit status a moment to be written
             assert (folder / "returncode").exists(), "the site build's process is gone (its worker died)"
         time.sleep(0.1)
