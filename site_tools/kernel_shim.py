@@ -9,6 +9,7 @@ the kernel, then it stands in for the kernel's process: it forwards the signals 
 interrupt), and exits with the kernel's exit status. If Jupyter kills it, the server kills the kernel.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -45,8 +46,14 @@ def main(path: str, launcher: str, arguments: list[str]) -> int:
         return struct.unpack("!i", data)[0]
 
     kernel = receive_int()
+
+    def forward(received: int, _frame: object) -> None:
+        # A kernel that has just exited is gone, but its exit status is still on its way from the server.
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(kernel, received)
+
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
-        signal.signal(number, lambda received, _frame: os.kill(kernel, received))
+        signal.signal(number, forward)
     return receive_int()
 
 
