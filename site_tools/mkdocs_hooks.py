@@ -28,9 +28,9 @@ Exercises (notebooks rendered and executed by mkdocs-jupyter):
   base64 into PNG files next to the page, named by their content: the page's HTML stays small, and
   browsers cache and lazy-load the figures like any other image.
 
-Rebuilds (``mkdocs serve``): ``on_config`` and ``on_pre_build`` install the in-memory caches
-of :mod:`site_tools.rebuild_caches` (search sections, highlighted code, compiled templates), so that a
-rebuild redoes only the work whose inputs changed.
+Rebuilds (``mkdocs serve``): ``on_config``, ``on_pre_build`` and ``on_pre_page`` install the in-memory
+caches of :mod:`site_tools.rebuild_caches` (search sections, highlighted code, compiled templates, pages
+converted from Markdown), so that a rebuild redoes only the work whose inputs changed.
 
 A failing listing or notebook raises, which fails the build with its traceback: a page is never built
 with a stale or missing figure.
@@ -214,6 +214,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def on_pre_build(config: MkDocsConfig) -> None:
     """Reuse the page templates that mkdocs-macros (its environment made in ``on_config``) compiled before."""
     rebuild_caches.cache_compiled_templates(config.plugins["macros"].env)
+
+
+def on_pre_page(page: Page, config: MkDocsConfig, files: Files) -> Page:
+    """Have a Markdown page reuse its conversion from an earlier build when nothing it depends on changed."""
+    if page.file.src_uri.endswith(".md"):
+        rebuild_caches.cache_page_rendering(page)
+    return page
 
 
 def on_page_context(context: dict, page: Page, config: MkDocsConfig, nav: object) -> dict:

@@ -9,6 +9,11 @@ everything it is computed from:
   is 100-200 KB) into sections. Key: the page's HTML.
 - :func:`cache_code_highlighting`: Pygments highlights every listing. Key: the code, and every attribute
   of the lexer and of the formatter.
+- :func:`cache_page_rendering`: Python-Markdown converts every page. Key: the page's Markdown (after
+  mkdocs-macros), its address, the Markdown settings, and the address of every file of the site (links
+  are checked and rewritten against them); an entry also records the files the page included
+  (pymdownx.snippets) with their content, and is used only while they are unchanged. A conversion that
+  logged a warning is not kept, so a rebuild warns again.
 - :func:`cache_theme_templates` (the theme's templates) and :func:`cache_compiled_templates` (for
   mkdocs-macros, which renders each page as a template): Jinja compiles each template again in each new
   environment. Key: the template's source, name and file, and :func:`_compiler_settings`.
@@ -19,19 +24,31 @@ is processed afresh: a rebuild never shows stale output. :func:`start_build` for
 previous build nor the current one used, so memory stays at about two builds' worth.
 
 The search and highlighting caches replace one name in the library's module (``Parser``, ``highlight``);
-the template caches wrap one method of one object (a theme's ``get_env``, an environment's ``compile``).
+the page and template caches wrap one method of one object (a page's ``render``, as mkdocs-jupyter does for
+its pages; a theme's ``get_env``; an environment's ``compile``).
 None of these libraries offers a cache of its own that reaches them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+import contextlib
+import copy
+import hashlib
+import logging
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import jinja2
 from material.plugins.search import plugin as search_plugin
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.theme import Theme
 from pymdownx import highlight as pymdownx_highlight
+from pymdownx import snippets as pymdownx_snippets
 
 _Value = TypeVar("_Value")
 
@@ -49,6 +66,18 @@ class BuildCache(Generic[_Value]):
             self._current[key] = self._previous[key] if key in self._previous else compute()
         return self._current[key]
 
+    def put(self, key: Hashable, value: _Value) -> None:
+        """Keep ``value`` as the result for ``key`` (replacing an older one)."""
+        self._current[key] = value
+
+    def lookup(self, key: Hashable, valid: Callable[[_Value], bool]) -> _Value | None:
+        """Return the result kept for ``key`` if ``valid`` accepts it, else None (then compute and put it)."""
+        for generation in (self._current, self._previous):
+            if key in generation and valid(generation[key]):
+                self._current[key] = generation[key]
+                return generation[key]
+        return None
+
     def start_build(self) -> None:
         """Start a build: keep only the results that the previous build used."""
         self._previous, self._current = self._current, {}
@@ -57,11 +86,12 @@ class BuildCache(Generic[_Value]):
 _SECTIONS: BuildCache[tuple[tuple[Any, ...], ...]] = BuildCache()
 _HIGHLIGHTED: BuildCache[str] = BuildCache()
 _COMPILED: BuildCache[Any] = BuildCache()
+_RENDERED: BuildCache[_Rendered] = BuildCache()
 
 
 def start_build() -> None:
     """Tell the caches that a build starts (``on_config``)."""
-    for cache in (_SECTIONS, _HIGHLIGHTED, _COMPILED):
+    for cache in (_SECTIONS, _HIGHLIGHTED, _COMPILED, _RENDERED):
         cache.start_build()
 
 
@@ -125,6 +155,116 @@ def _attributes(instance: object) -> str:
 def cache_code_highlighting() -> None:
     """Have ``pymdownx.highlight`` reuse the HTML of code it highlighted before with the same settings."""
     pymdownx_highlight.highlight = _highlight
+
+
+# --- Markdown: each page converted to HTML --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """What ``Page.render`` sets on a page, and the files it read (path, SHA-256 of the content)."""
+
+    content: str
+    toc: TableOfContents
+    title: str | None
+    present_anchor_ids: frozenset[str]
+    links_to_anchors: dict[str, dict[str, str]] | None
+    included: tuple[tuple[str, str], ...]
+
+    def unchanged(self) -> bool:
+        """Tell whether every file the page included still has the content it had."""
+        return all(_digest(path) == digest for path, digest in self.included)
+
+
+def _digest(path: str) -> str | None:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+_reading: list[list[str]] = []  # the paths pymdownx.snippets reads, for each page being rendered
+_ORIGINAL_READ_LINES = pymdownx_snippets.SnippetPreprocessor.read_lines
+
+
+def _recording_read_lines(self: pymdownx_snippets.SnippetPreprocessor, path: str) -> list[str]:
+    if _reading:
+        _reading[-1].append(path)
+    return _ORIGINAL_READ_LINES(self, path)
+
+
+class _WarningSeen(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+@contextlib.contextmanager
+def _recording() -> Iterator[tuple[list[str], _WarningSeen]]:
+    """Record the files pymdownx.snippets reads and whether anything logs a warning, meanwhile."""
+    handler, paths = _WarningSeen(), []
+    loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # "mkdocs" may not propagate to the root
+    for logger in loggers:
+        logger.addHandler(handler)
+    _reading.append(paths)
+    try:
+        yield paths, handler
+    finally:
+        _reading.pop()
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def _site_files(files: Files) -> tuple[tuple[str, str, bool], ...]:
+    """Every file's source path and address: what links in a page are checked and rewritten against."""
+    return tuple(sorted((f.src_uri, f.url, f.is_documentation_page()) for f in files))
+
+
+def cache_page_rendering(page: Page) -> None:
+    """Have ``page`` reuse the HTML of an earlier build's conversion of the same Markdown.
+
+    Call it before the page is rendered (``on_pre_page``). It wraps ``page.render`` (this object only).
+    """
+    render = page.render
+
+    def render_with_cache(config: MkDocsConfig, files: Files) -> None:
+        settings = (
+            config["markdown_extensions"],
+            config["mdx_configs"],
+            config["validation"],
+            config["use_directory_urls"],
+        )
+        key = (page.markdown, page.file.src_uri, page.file.url, repr(settings), _site_files(files))
+        rendered = _RENDERED.lookup(key, _Rendered.unchanged)
+        if rendered is None:
+            with _recording() as (paths, warnings):
+                render(config, files)
+            if warnings.seen:
+                return  # not kept: the next build converts the page again, and warns again
+            links = page.links_to_anchors
+            rendered = _Rendered(
+                content=page.content,
+                toc=copy.deepcopy(page.toc),
+                title=page._title_from_render,
+                present_anchor_ids=frozenset(page.present_anchor_ids or ()),
+                links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
+                included=tuple((path, _digest(path)) for path in dict.fromkeys(paths)),
+            )
+            _RENDERED.put(key, rendered)
+            return
+        page.content = rendered.content
+        page.toc = copy.deepcopy(rendered.toc)
+        page._title_from_render = rendered.title
+        page.present_anchor_ids = set(rendered.present_anchor_ids)
+        if rendered.links_to_anchors is not None:
+            links = rendered.links_to_anchors.items()
+            page.links_to_anchors = {files.get_file_from_path(uri): dict(anchors) for uri, anchors in links}
+
+    page.render = render_with_cache  # type: ignore[method-assign]
+    pymdownx_snippets.SnippetPreprocessor.read_lines = _recording_read_lines
 
 
 # --- Jinja: compiled templates ---------------------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import jinja2
 import markdown
+import pytest
 from material.plugins.search import plugin as search_plugin
+from mkdocs.config import load_config
+from mkdocs.structure.files import get_files
+from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 from pymdownx import highlight as pymdownx_highlight
 
@@ -99,3 +104,76 @@ def test_search_plugin_uses_the_cached_parser_once_installed():
         assert search_plugin.Parser is rebuild_caches._CachedParser
     finally:
         search_plugin.Parser = original
+
+
+def small_project(tmp_path: Path) -> Path:
+    """A two-page MkDocs project whose home page includes a listing with pymdownx.snippets."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "listing.py").write_text("x = 1\n")
+    (tmp_path / "docs" / "other.md").write_text("# Other\n\n## Part\n")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"
+        f"  - pymdownx.snippets:\n      base_path: ['{tmp_path}']\n      check_paths: true\n"
+        "  - pymdownx.superfences\n"
+    )
+    return tmp_path
+
+
+def render(project: Path, markdown_text: str, cached: bool) -> Page:
+    """Render ``docs/index.md`` with ``markdown_text``, through the page cache or not."""
+    (project / "docs" / "index.md").write_text(markdown_text)
+    config = load_config(str(project / "mkdocs.yml"))
+    files = get_files(config)
+    page = Page(None, files.get_file_from_path("index.md"), config)
+    if cached:
+        rebuild_caches.cache_page_rendering(page)
+    page.read_source(config)
+    page.render(config, files)
+    return page
+
+
+def rendered(page: Page) -> tuple[object, ...]:
+    links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
+    return page.content, str(page.toc), page.title, page.present_anchor_ids, links
+
+
+PAGE = '# Home\n\nSee [a part](other.md#part).\n\n```python\n--8<-- "listing.py"\n```\n'
+
+
+def test_a_page_converted_from_the_cache_is_the_page_converted_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = small_project(tmp_path)
+    rebuild_caches.start_build()
+    first = rendered(render(project, PAGE, cached=True))
+    rebuild_caches.start_build()
+    with monkeypatch.context() as patch:
+        patch.setattr(markdown.Markdown, "convert", None)  # converting again would fail
+        again = render(project, PAGE, cached=True)
+    assert rendered(again) == first == rendered(render(project, PAGE, cached=False))
+    assert "x <span" in again.content or "x</span>" in again.content, "the listing is included"
+    assert "other.md" in {f.src_uri for f in again.links_to_anchors}
+
+
+def test_a_changed_listing_or_page_is_converted_again(tmp_path: Path):
+    project = small_project(tmp_path)
+    rebuild_caches.start_build()
+    before = render(project, PAGE, cached=True).content
+    (project / "listing.py").write_text("y = 2\n")
+    rebuild_caches.start_build()
+    after = render(project, PAGE, cached=True)
+    assert after.content != before
+    assert rendered(after) == rendered(render(project, PAGE, cached=False))
+    edited = render(project, PAGE + "\nMore.\n", cached=True)
+    assert "More." in edited.content
+
+
+def test_a_page_that_warned_warns_again_when_rebuilt(tmp_path: Path, caplog: pytest.LogCaptureFixture):
+    project = small_project(tmp_path)
+    broken = "# Home\n\nSee [nothing](missing.md).\n"
+    for _ in range(2):
+        rebuild_caches.start_build()
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="mkdocs"):
+            render(project, broken, cached=True)
+        assert "missing.md" in caplog.text

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import SiteBuild, build_site, mkdocs_config, run_listing
+from conftest import ROOT, SiteBuild, build_env, mkdocs_config, run_listing
 
 #: Pages (by their folder in the built site) and the listings whose figures they must show.
 FIGURES = {
@@ -126,19 +127,36 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
             assert not re.match(r"(?i)(https?:)?//", url), f"{tag} loads {url}"
 
 
-def test_a_second_build_runs_nothing_and_is_byte_identical(site_build: SiteBuild, tmp_path: Path):
+def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
+    site_build: SiteBuild, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+):
+    """Build again in this process, twice: as ``mkdocs build`` does, then as ``mkdocs serve`` rebuilds.
+
+    The second build answers from the in-memory caches of :mod:`site_tools.rebuild_caches` that the first
+    one filled (pages, templates, search sections, highlighted code): both must give the first build's bytes.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
     from site_tools.reproduce import digest
 
-    again = build_site(tmp_path / "site", site_build.cache, site_build.notebook_cache)
-    assert "listings: 0 ran, " in again.log
     assert "listings: 0 ran, " not in site_build.log  # the first build was cold
-    assert "notebooks: executing" not in again.log
-    assert "Converting notebook" not in again.log
-    # HTML, figures, notebooks, search index, sitemap: the same bytes (dates come from the commit).
-    first, second = digest(site_build.site), digest(again.site)
-    assert first.keys() == second.keys()
-    assert [path for path in first if first[path] != second[path]] == []
+    first = digest(site_build.site)
     assert "sitemap.xml.gz" in first
+    for name, value in build_env(site_build.cache, site_build.notebook_cache).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(ROOT)
+    for again in ("build", "rebuild"):
+        caplog.clear()
+        with caplog.at_level(logging.INFO):
+            build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / again), strict=True))
+        assert "listings: 0 ran, " in caplog.text
+        assert "notebooks: executing" not in caplog.text
+        assert "Converting notebook" not in caplog.text
+        # HTML, figures, notebooks, search index, sitemap: the same bytes (dates come from the commit).
+        second = digest(tmp_path / again)
+        assert first.keys() == second.keys()
+        assert [path for path in first if first[path] != second[path]] == [], again
 
 
 def test_nothing_is_written_into_docs(built_site: Path):
