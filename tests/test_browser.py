@@ -124,8 +124,9 @@ def load_every_image(page: object) -> None:
     """
     page.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => { i.loading = 'eager'; })")
     page.wait_for_function("[...document.images].every(i => i.complete)")
-    # Decoded before a screenshot, so none is caught blank.
-    page.evaluate("Promise.all([...document.images].filter(i => i.naturalWidth).map(i => i.decode()))")
+    # The visible ones decoded before a screenshot, so none is caught blank.
+    visible = "[...document.images].filter(i => i.naturalWidth && i.checkVisibility())"
+    page.evaluate(f"Promise.all({visible}.map(i => i.decode()))")
 
 
 def built_pages() -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,13 @@ def render(notebook: Path) -> str:
     return _CELL_ID.sub("", html)
 
 
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """One kernel fork server for this module's tests (it takes a second or two to start)."""
+    with kernels.fork_server() as path:
+        yield path
+
+
 @pytest.fixture
 def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "probe-folder"
@@ -59,16 +67,15 @@ def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_a_forked_kernel_renders_the_same_page_as_a_usual_kernel(
-    probe: Path, monkeypatch: pytest.MonkeyPatch
+    probe: Path, server: str, monkeypatch: pytest.MonkeyPatch
 ):
     usual = render(probe)
-    with kernels.fork_server() as server:
-        monkeypatch.setenv(kernels.SOCKET, server)
-        forked = render(probe)
-        # The kernel was forked indeed: NumPy is imported before any cell imports it.
-        witness = probe.with_name("witness.py")
-        witness.write_text("# %%\nimport sys\nprint('numpy' in sys.modules)\n", encoding="utf-8")
-        assert "<pre>True\n</pre>" in render(witness)
+    monkeypatch.setenv(kernels.SOCKET, server)
+    forked = render(probe)
+    # The kernel was forked indeed: NumPy is imported before any cell imports it.
+    witness = probe.with_name("witness.py")
+    witness.write_text("# %%\nimport sys\nprint('numpy' in sys.modules)\n", encoding="utf-8")
+    assert "<pre>True\n</pre>" in render(witness)
     assert forked == usual
     printed = BeautifulSoup(usual, "lxml").select(".jp-OutputArea-output pre")[0].get_text().splitlines()
     assert printed == [
@@ -80,13 +87,14 @@ def test_a_forked_kernel_renders_the_same_page_as_a_usual_kernel(
     assert "data:image/png;base64," in usual, "the figure is shown inline"
 
 
-def test_a_failing_cell_fails_the_page_with_its_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_a_failing_cell_fails_the_page_with_its_error(
+    tmp_path: Path, server: str, monkeypatch: pytest.MonkeyPatch
+):
     notebook = tmp_path / "broken.py"
     notebook.write_text("# %%\nprint('before')\n\n# %%\n1 / 0\n", encoding="utf-8")
-    with kernels.fork_server() as server:
-        monkeypatch.setenv(kernels.SOCKET, server)
-        with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
-            render(notebook)
+    monkeypatch.setenv(kernels.SOCKET, server)
+    with pytest.raises(CellExecutionError, match="ZeroDivisionError"):
+        render(notebook)
 
 
 def test_without_a_server_kernels_start_the_usual_way(monkeypatch: pytest.MonkeyPatch):
