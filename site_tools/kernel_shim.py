@@ -9,7 +9,6 @@ the kernel, then it stands in for the kernel's process: it forwards the signals 
 interrupt), and exits with the kernel's exit status. If Jupyter kills it, the server kills the kernel.
 """
 
-import contextlib
 import json
 import os
 import signal
@@ -45,12 +44,15 @@ def main(path: str, launcher: str, arguments: list[str]) -> int:
             data += chunk
         return struct.unpack("!i", data)[0]
 
-    kernel = receive_int()
+    # A handle on the kernel process itself (Linux): once the kernel has exited, a signal sent through
+    # it fails, rather than reaching another process that was given the same number.
+    kernel = os.pidfd_open(receive_int())
 
     def forward(received: int, _frame: object) -> None:
-        # A kernel that has just exited is gone, but its exit status is still on its way from the server.
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(kernel, received)
+        try:
+            signal.pidfd_send_signal(kernel, received)
+        except ProcessLookupError:
+            return  # the kernel has just exited; its exit status is on its way from the server
 
     for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(number, forward)

@@ -4,7 +4,8 @@ This is a plain module: MkDocs calls it through a thin hook (``site_tools/mkdocs
 call it directly, and ``python -m site_tools.listings`` runs it from a shell.
 
 Each listing runs in its own process, forked by ``site_tools.run_listing`` (which imports
-Matplotlib once), so listings cannot disturb each other or the caller, and they run in parallel.
+Matplotlib once, if a listing uses it), so listings cannot disturb each other or the caller, and they
+run in parallel.
 
 Listings that measure time (they ``import time``) run after the others, one at a time.
 

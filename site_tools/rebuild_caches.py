@@ -10,10 +10,11 @@ everything it is computed from:
 - :func:`cache_code_highlighting`: Pygments highlights every listing. Key: the code, and every attribute
   of the lexer and of the formatter.
 - :func:`cache_page_rendering`: Python-Markdown converts every page. Key: the page's Markdown (after
-  mkdocs-macros), its address, the Markdown settings, and the address of every file of the site (links
-  are checked and rewritten against them); an entry also records the files the page included
-  (pymdownx.snippets) with their content, and is used only while they are unchanged. A conversion that
-  logged a warning is not kept, so a rebuild warns again.
+  mkdocs-macros), its address, the Markdown settings, the log level, and the address and inclusion of
+  every file of the site (links are checked and rewritten against them); an entry also records the
+  text of each file the page included (pymdownx.snippets), and is used only while every one reads the
+  same. A conversion that logged a warning (or a note about a link) is not kept, so a rebuild logs it
+  again.
 - :func:`cache_theme_templates` (the theme's templates) and :func:`cache_compiled_templates` (for
   mkdocs-macros, which renders each page as a template): Jinja compiles each template again in each new
   environment. Key: the template's source, name and file, and :func:`_compiler_settings`.
@@ -25,7 +26,8 @@ previous build nor the current one used, so memory stays at about two builds' wo
 
 The search and highlighting caches replace one name in the library's module (``Parser``, ``highlight``);
 the page and template caches wrap one method of one object (a page's ``render``, as mkdocs-jupyter does for
-its pages; a theme's ``get_env``; an environment's ``compile``).
+its pages; a theme's ``get_env``; an environment's ``compile``), and the page cache also replaces
+pymdownx.snippets' ``read_lines`` (which then notes what it read while a page converts).
 None of these libraries offers a cache of its own that reaches them.
 """
 
@@ -37,7 +39,6 @@ import hashlib
 import logging
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import jinja2
@@ -162,88 +163,120 @@ def cache_code_highlighting() -> None:
 
 @dataclass(frozen=True)
 class _Rendered:
-    """What ``Page.render`` sets on a page, and the files it read (path, SHA-256 of the content)."""
+    """What ``Page.render`` sets on a page, and what it included: (path, encoding, SHA-256 of the text)."""
 
     content: str
     toc: TableOfContents
     title: str | None
     present_anchor_ids: frozenset[str]
     links_to_anchors: dict[str, dict[str, str]] | None
-    included: tuple[tuple[str, str], ...]
+    included: tuple[tuple[str, str | None, str], ...]
 
     def unchanged(self) -> bool:
-        """Tell whether every file the page included still has the content it had."""
-        return all(_digest(path) == digest for path, digest in self.included)
+        """Tell whether every file the page included still reads as the text it included."""
+        return all(_text_digest(path, encoding) == digest for path, encoding, digest in self.included)
 
 
-def _digest(path: str) -> str | None:
+def _text_digest(path: str, encoding: str | None) -> str | None:
+    """SHA-256 of the text of ``path`` as pymdownx.snippets reads it; None if it cannot be read."""
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    except OSError:
+        with open(path, encoding=encoding) as file:  # noqa: PTH123 (the same call as pymdownx.snippets)
+            return _digest_text(file.read())
+    except (OSError, UnicodeDecodeError):
         return None
 
 
-_reading: list[list[str]] = []  # the paths pymdownx.snippets reads, for each page being rendered
+def _digest_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+#: For each page being converted, what pymdownx.snippets read: (path, encoding, SHA-256 of the text).
+_reading: list[list[tuple[str, str | None, str]]] = []
 _ORIGINAL_READ_LINES = pymdownx_snippets.SnippetPreprocessor.read_lines
 
 
 def _recording_read_lines(self: pymdownx_snippets.SnippetPreprocessor, path: str) -> list[str]:
+    """pymdownx.snippets' ``read_lines``, noting the digest of exactly the text it returns."""
+    lines = _ORIGINAL_READ_LINES(self, path)
     if _reading:
-        _reading[-1].append(path)
-    return _ORIGINAL_READ_LINES(self, path)
+        _reading[-1].append((path, self.encoding, _digest_text("\n".join(lines))))
+    return lines
 
 
-class _WarningSeen(logging.Handler):
+class _Unrepeatable(logging.Handler):
+    """Notes a message that a conversion answered from the cache would not log again.
+
+    Warnings (which ``--strict`` counts), and the notes about links that MkDocs' page processor logs
+    at a lower level (e.g. a link to an excluded page).
+    """
+
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.DEBUG)
         self.seen = False
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
+        if record.levelno >= logging.WARNING or record.name.startswith("mkdocs.structure"):
+            self.seen = True
 
 
 @contextlib.contextmanager
-def _recording() -> Iterator[tuple[list[str], _WarningSeen]]:
-    """Record the files pymdownx.snippets reads and whether anything logs a warning, meanwhile."""
-    handler, paths = _WarningSeen(), []
+def _recording() -> Iterator[tuple[list[tuple[str, str | None, str]], _Unrepeatable]]:
+    """Record the files pymdownx.snippets reads and any message not to be lost, meanwhile."""
+    handler, included = _Unrepeatable(), []
     loggers = [logging.getLogger(), logging.getLogger("mkdocs")]  # "mkdocs" may not propagate to the root
     for logger in loggers:
         logger.addHandler(handler)
-    _reading.append(paths)
+    _reading.append(included)
     try:
-        yield paths, handler
+        yield included, handler
     finally:
         _reading.pop()
         for logger in loggers:
             logger.removeHandler(handler)
 
 
-def _site_files(files: Files) -> tuple[tuple[str, str, bool], ...]:
-    """Every file's source path and address: what links in a page are checked and rewritten against."""
-    return tuple(sorted((f.src_uri, f.url, f.is_documentation_page()) for f in files))
+def _site_files(files: Files) -> tuple[tuple[str, str, bool, str], ...]:
+    """Every file's path, address and inclusion (draft, excluded...): what links are checked against."""
+    return tuple(sorted((f.src_uri, f.url, f.is_documentation_page(), f.inclusion.name) for f in files))
+
+
+def _trackable(config: MkDocsConfig) -> bool:
+    """Tell whether every file a page includes is seen: snippets read from disk, and must exist."""
+    if "pymdownx.snippets" not in config["markdown_extensions"]:
+        return True
+    options = config["mdx_configs"].get("pymdownx.snippets", {})
+    return bool(options.get("check_paths")) and not options.get("url_download")
 
 
 def cache_page_rendering(page: Page) -> None:
     """Have ``page`` reuse the HTML of an earlier build's conversion of the same Markdown.
 
-    Call it before the page is rendered (``on_pre_page``). It wraps ``page.render`` (this object only).
+    Call it before the page is rendered (``on_pre_page``). It wraps ``page.render`` of this object, and
+    (once, for the whole process) pymdownx.snippets' ``read_lines``, to learn which files a page
+    includes. Pages are converted afresh, never cached, when an included file could go unseen: snippets
+    downloaded from URLs, or missing files skipped silently (``check_paths: false``). The Markdown
+    extensions in use must not read other files (those of this project do not).
     """
     render = page.render
 
     def render_with_cache(config: MkDocsConfig, files: Files) -> None:
+        if not _trackable(config):
+            render(config, files)
+            return
         settings = (
             config["markdown_extensions"],
             config["mdx_configs"],
             config["validation"],
             config["use_directory_urls"],
+            logging.getLogger("mkdocs.structure.pages").getEffectiveLevel(),  # anchors checked above DEBUG
         )
         key = (page.markdown, page.file.src_uri, page.file.url, repr(settings), _site_files(files))
         rendered = _RENDERED.lookup(key, _Rendered.unchanged)
         if rendered is None:
-            with _recording() as (paths, warnings):
+            with _recording() as (included, messages):
                 render(config, files)
-            if warnings.seen:
-                return  # not kept: the next build converts the page again, and warns again
+            if messages.seen:
+                return  # not kept: the next build converts the page again, and logs it again
             links = page.links_to_anchors
             rendered = _Rendered(
                 content=page.content,
@@ -251,7 +284,7 @@ def cache_page_rendering(page: Page) -> None:
                 title=page._title_from_render,
                 present_anchor_ids=frozenset(page.present_anchor_ids or ()),
                 links_to_anchors=None if links is None else {f.src_uri: dict(a) for f, a in links.items()},
-                included=tuple((path, _digest(path)) for path in dict.fromkeys(paths)),
+                included=tuple(dict.fromkeys(included)),
             )
             _RENDERED.put(key, rendered)
             return

@@ -49,8 +49,16 @@ PALETTES: dict[str, dict[str, Any]] = {
 
 
 def imports_matplotlib(listing: Path) -> bool:
-    """Tell whether ``listing`` imports Matplotlib (then it may draw)."""
-    for node in ast.walk(ast.parse(listing.read_text(encoding="utf-8"))):
+    """Tell whether ``listing`` imports Matplotlib (then it may draw).
+
+    A listing that cannot be parsed counts as one that does: it then fails when it runs, with its
+    own traceback, like any failing listing.
+    """
+    try:
+        tree = ast.parse(listing.read_text(encoding="utf-8"), filename=str(listing))
+    except SyntaxError:
+        return True
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -119,6 +119,7 @@ _background: list[threading.Thread] = []
 LONGEST_FIRST = [
     "test_new_exercise",
     "test_listings_built_again",
+    "test_builds_after_the_first_run",
     "test_browser.py::test_screenshots",
     "test_browser",
 ]

@@ -36,6 +36,7 @@ CHROMIUM_FLAGS = [
     # No host but the local server resolves, so a request to another host fails at once (the tests
     # record it). Intercepting requests instead would turn off the browser's cache: twice the work.
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    "--no-proxy-server",  # nor through a proxy, which would resolve the host itself
 ]
 EXERCISE = ROOT / "docs" / "exercises" / "ex01_learning_rate.py"
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|sqrt|left|right|text)\b")
@@ -184,16 +185,22 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
     assert reader.foreign == [], "requests to other hosts"
 
 
-def test_a_request_to_another_host_is_recorded_and_goes_nowhere(reader: Reader):
+def test_a_request_to_another_host_is_recorded_and_goes_nowhere(reader: Reader, site_url: str):
     page = reader.open("/")
     assert reader.foreign == []
-    failed = page.evaluate(
-        """() => new Promise(done => { const image = new Image();
-            image.onload = () => done(false); image.onerror = () => done(true);
-            image.src = 'https://fonts.googleapis.com/probe.png'; })"""
+    # The same server under another name: only the browser's resolver rule keeps the image from loading.
+    elsewhere = site_url.replace("127.0.0.1", "localhost") + "/assets/images/favicon.png"
+    failures: list[str] = []
+    page.on("requestfailed", lambda request: failures.append(request.failure))
+    assert page.evaluate(f"fetch('{site_url}/assets/images/favicon.png').then(r => r.ok)")
+    loaded = page.evaluate(
+        f"""() => new Promise(done => {{ const image = new Image();
+            image.onload = () => done(true); image.onerror = () => done(false);
+            image.src = '{elsewhere}'; }})"""
     )
-    assert failed
-    assert reader.foreign == ["https://fonts.googleapis.com/probe.png"]
+    assert not loaded
+    assert reader.foreign == [elsewhere]
+    assert failures == ["net::ERR_NAME_NOT_RESOLVED"]
 
 
 def test_copy_button_copies_exactly_the_listing(chromium: object, site_url: str):

@@ -90,6 +90,20 @@ def test_a_failing_listing_raises_its_own_traceback_and_caches_nothing(tmp_path:
     assert list((cache / "broken").iterdir()) == []
 
 
+def test_a_listing_that_does_not_parse_fails_alone(tmp_path: Path):
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    (folder / "good.py").write_text("print('fine')\n")
+    (folder / "unparsable.py").write_text("print('missing parenthesis'\n")
+    cache = tmp_path / "cache"
+    with pytest.raises(ListingError) as failure:
+        build(discover(folder), cache)
+    assert "unparsable.py failed" in str(failure.value)
+    assert "SyntaxError" in str(failure.value)
+    assert "good.py failed" not in str(failure.value)
+    assert build([folder / "good.py"], cache).executed == [], "the good listing ran and was cached"
+
+
 def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
     """mkdocs-jupyter's own key hashes only the notebook; ours adds the listings it names (and more)."""
     from mkdocs_jupyter import plugin as jupyter_plugin

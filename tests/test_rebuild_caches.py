@@ -106,17 +106,31 @@ def test_search_plugin_uses_the_cached_parser_once_installed():
         search_plugin.Parser = original
 
 
-def small_project(tmp_path: Path) -> Path:
+def small_project(tmp_path: Path, extra: str = "", check_paths: bool = True) -> Path:
     """A two-page MkDocs project whose home page includes a listing with pymdownx.snippets."""
-    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs").mkdir(exist_ok=True)
     (tmp_path / "listing.py").write_text("x = 1\n")
     (tmp_path / "docs" / "other.md").write_text("# Other\n\n## Part\n")
     (tmp_path / "mkdocs.yml").write_text(
-        "site_name: t\nmarkdown_extensions:\n  - toc:\n      permalink: true\n"
-        f"  - pymdownx.snippets:\n      base_path: ['{tmp_path}']\n      check_paths: true\n"
+        f"site_name: t\n{extra}markdown_extensions:\n  - toc:\n      permalink: true\n"
+        f"  - pymdownx.snippets:\n      base_path: ['{tmp_path}']\n      check_paths: {check_paths}\n"
         "  - pymdownx.superfences\n"
     )
     return tmp_path
+
+
+class Conversions:
+    """Counts the pages Python-Markdown converts."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        convert = markdown.Markdown.convert
+
+        def counted(md: markdown.Markdown, source: str) -> str:
+            self.count += 1
+            return convert(md, source)
+
+        monkeypatch.setattr(markdown.Markdown, "convert", counted)
 
 
 def render(project: Path, markdown_text: str, cached: bool) -> Page:
@@ -132,9 +146,12 @@ def render(project: Path, markdown_text: str, cached: bool) -> Page:
     return page
 
 
-def rendered(page: Page) -> tuple[object, ...]:
-    links = {f.src_uri: anchors for f, anchors in (page.links_to_anchors or {}).items()}
-    return page.content, str(page.toc), page.title, page.present_anchor_ids, links
+def rendered(page: Page) -> dict[str, object]:
+    """Everything rendering set on ``page`` (File objects by their path, the table of contents as text)."""
+    state = {name: value for name, value in vars(page).items() if name not in {"render", "file"}}
+    state["links_to_anchors"] = {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()}
+    state["toc"] = str(page.toc)
+    return state
 
 
 PAGE = '# Home\n\nSee [a part](other.md#part).\n\n```python\n--8<-- "listing.py"\n```\n'
@@ -177,3 +194,42 @@ def test_a_page_that_warned_warns_again_when_rebuilt(tmp_path: Path, caplog: pyt
         with caplog.at_level(logging.INFO, logger="mkdocs"):
             render(project, broken, cached=True)
         assert "missing.md" in caplog.text
+
+
+def test_a_listing_saved_while_the_page_converts_is_not_mistaken_for_the_included_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    project = small_project(tmp_path)
+    read_lines = rebuild_caches._ORIGINAL_READ_LINES
+
+    def read_then_save(preprocessor: object, path: str) -> list[str]:
+        lines = read_lines(preprocessor, path)
+        Path(path).write_text("y = 2\n")  # an editor saves the listing while the page converts
+        return lines
+
+    rebuild_caches.start_build()
+    with monkeypatch.context() as patch:
+        patch.setattr(rebuild_caches, "_ORIGINAL_READ_LINES", read_then_save)
+        assert "y" not in render(project, PAGE, cached=True).content
+    rebuild_caches.start_build()
+    assert "y" in render(project, PAGE, cached=True).content
+
+
+def test_a_page_that_becomes_a_draft_or_whose_files_cannot_all_be_seen_is_converted_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    conversions = Conversions(monkeypatch)
+    project = small_project(tmp_path)
+    for _ in range(2):
+        rebuild_caches.start_build()
+        render(project, PAGE, cached=True)
+    assert conversions.count == 1
+    small_project(tmp_path, extra="draft_docs: other.md\n")
+    rebuild_caches.start_build()
+    render(project, PAGE, cached=True)
+    assert conversions.count == 2, "a linked page became a draft"
+    small_project(tmp_path, check_paths=False)  # a missing listing would be skipped unseen: no cache
+    for _ in range(2):
+        rebuild_caches.start_build()
+        render(project, PAGE, cached=True)
+    assert conversions.count == 4

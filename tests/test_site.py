@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SiteBuild, build_env, mkdocs_config, run_listing
+from conftest import ROOT, SNIPPETS, SiteBuild, build_env, mkdocs_config, run_listing
+
+from site_tools.listings import key
 
 #: Pages (by their folder in the built site) and the listings whose figures they must show.
 FIGURES = {
@@ -132,27 +135,56 @@ def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
 ):
     """Build again in this process, twice: as ``mkdocs build`` does, then as ``mkdocs serve`` rebuilds.
 
-    The second build answers from the in-memory caches of :mod:`site_tools.rebuild_caches` that the first
-    one filled (pages, templates, search sections, highlighted code): both must give the first build's bytes.
+    The second build converts no page from Markdown: it answers from the in-memory caches of
+    :mod:`site_tools.rebuild_caches` that the first one filled (pages, templates, search sections,
+    highlighted code). Both must give the first build's bytes.
     """
+    import markdown
+    from material.plugins.search import plugin as search_plugin
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
+    from mkdocs_jupyter import config as jupyter_config
+    from mkdocs_jupyter import nbconvert2
+    from mkdocs_jupyter import plugin as jupyter_plugin
+    from pymdownx import highlight, snippets
 
     from site_tools.reproduce import digest
 
     assert "listings: 0 ran, " not in site_build.log  # the first build was cold
     first = digest(site_build.site)
     assert "sitemap.xml.gz" in first
+    # What a build changes in this process is put back afterwards: the environment, and the functions
+    # that the hooks wrap or replace.
     for name, value in build_env(site_build.cache, site_build.notebook_cache).items():
         monkeypatch.setenv(name, value)
+    git = ["git", "log", "-1", "--format=%ct"]
+    commit_time = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", commit_time)
+    monkeypatch.setenv("PYTHONBREAKPOINT", "0")
+    for owner, name in [
+        (search_plugin, "Parser"),
+        (highlight, "highlight"),
+        (snippets.SnippetPreprocessor, "read_lines"),
+        (jupyter_plugin, "_compute_cache_key"),
+        (nbconvert2, "get_nbconvert_app"),
+        (jupyter_config.settings, "templates_dir"),
+    ]:
+        monkeypatch.setattr(owner, name, getattr(owner, name))
+    conversions: list[str] = []
+    convert = markdown.Markdown.convert
+    monkeypatch.setattr(
+        markdown.Markdown, "convert", lambda md, text: conversions.append(text) or convert(md, text)
+    )
     monkeypatch.chdir(ROOT)
     for again in ("build", "rebuild"):
         caplog.clear()
+        conversions.clear()
         with caplog.at_level(logging.INFO):
             build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(tmp_path / again), strict=True))
         assert "listings: 0 ran, " in caplog.text
         assert "notebooks: executing" not in caplog.text
         assert "Converting notebook" not in caplog.text
+        assert conversions if again == "build" else not conversions, f"{len(conversions)} pages converted"
         # HTML, figures, notebooks, search index, sitemap: the same bytes (dates come from the commit).
         second = digest(tmp_path / again)
         assert first.keys() == second.keys()
@@ -174,7 +206,7 @@ def test_step9_page_has_an_iteration_slider_over_build_time_frames(site_build: S
     frames = json.loads(slider["data-frames"])
     assert [frame["t"] for frame in frames] == list(range(0, 2001, 100))
     # The captions are what the listing printed while its frames were drawn, at build time.
-    [printed] = (site_build.cache / "step09_frames").glob("*/stdout.txt")
+    printed = site_build.cache / "step09_frames" / key(SNIPPETS / "step09_frames.py") / "stdout.txt"
     assert [f"iteration {f['t']:4d}: loss {f['loss']}" for f in frames] == printed.read_text().splitlines()
     for frame in frames:
         for palette in ("light", "dark"):
