@@ -177,7 +177,7 @@ def _plain_headings(text: str) -> str:
 
 
 def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
-    """Point mkdocs-jupyter at ``templates`` and have it merge each cell's printed output.
+    """Point mkdocs-jupyter at ``templates``, have it merge each cell's printed output, and reuse templates.
 
     Without the merge, a cell that prints for longer than the kernel's flush interval gets its output
     split into several blocks, at places that differ from run to run. nbclient can merge them, but its
@@ -186,9 +186,11 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     """
     from mkdocs_jupyter import config, nbconvert2
     from nbconvert.exporters.html import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.preprocessors import ExecutePreprocessor
     from traitlets import Bool, default
 
+    from site_tools import rebuild_caches
     from site_tools.kernels import ForkedKernelManager
 
     class MergingExecutePreprocessor(ExecutePreprocessor):
@@ -217,6 +219,18 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
         return app
 
     nbconvert2.get_nbconvert_app = get_nbconvert_app
+
+    # mkdocs-jupyter makes new exporters (two per page), each compiling nbconvert's templates anew:
+    # their environments share the templates already compiled in this process instead.
+    create = getattr(TemplateExporter, "_site_tools_original_create", TemplateExporter._create_environment)
+    TemplateExporter._site_tools_original_create = create
+
+    def create_environment(exporter: TemplateExporter) -> Any:
+        environment = create(exporter)
+        rebuild_caches.cache_compiled_templates(environment)
+        return environment
+
+    TemplateExporter._create_environment = create_environment
 
 
 @contextmanager
