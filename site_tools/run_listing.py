@@ -3,9 +3,10 @@
 Usage: ``python -m site_tools.run_listing LISTING OUTDIR [LISTING OUTDIR ...]``
 
 Matplotlib is imported once (it takes seconds); then each listing runs in a child process forked from
-this one, as many at once as there are CPUs, so listings stay isolated from each other yet share the
-import. A listing that fails leaves its traceback in ``OUTDIR/error.txt``; one that succeeds leaves
-``OUTDIR/done``. The exit status is the number of failed listings.
+this one, so listings stay isolated from each other yet share the import. They all start at once: the
+operating system shares the CPUs among them, and a long listing never waits behind short ones
+(``$LISTING_JOBS`` sets a limit). A listing that fails leaves its traceback in ``OUTDIR/error.txt``;
+one that succeeds leaves ``OUTDIR/done``. The exit status is the number of failed listings.
 
 Listings that import Matplotlib run with its Agg backend (Matplotlib is imported only if one of the
 listings imports it: a runner of listings that only print starts in a fraction of the time). A
@@ -191,14 +192,14 @@ def _child(listing: Path, outdir: Path) -> int:
 
 
 def main(arguments: list[str]) -> int:
-    """Run each (listing, outdir) pair in a forked child, ``$LISTING_JOBS`` (default: CPUs) at a time."""
+    """Run each (listing, outdir) pair in a forked child, ``$LISTING_JOBS`` (default: all) at a time."""
     jobs = [(Path(arguments[i]).resolve(), Path(arguments[i + 1])) for i in range(0, len(arguments), 2)]
     if any(imports_matplotlib(listing) for listing, _ in jobs):
         _pyplot()  # imported once, here, rather than in every child
     running: dict[int, Path] = {}
     failures = 0
     for listing, outdir in jobs:
-        if len(running) >= int(os.environ.get("LISTING_JOBS") or os.cpu_count() or 1):
+        if len(running) >= int(os.environ.get("LISTING_JOBS") or len(jobs)):
             _, status = os.wait()
             failures += status != 0
             running.pop(_)
