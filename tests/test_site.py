@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -45,16 +46,21 @@ def nav_pages() -> list[str]:
     return folders
 
 
+@cache
 def page(site: Path, folder: str) -> BeautifulSoup:
+    """A built page, parsed once per test process: read it, never change it."""
     return BeautifulSoup((site / folder / "index.html").read_text(encoding="utf-8"), "lxml")
+
+
+NOT_PROSE = {"pre", "code", "math", "script", "style"}
 
 
 def prose_text(soup: BeautifulSoup) -> str:
     """The visible text of the article, without code, math, scripts or styles."""
     article = soup.select_one("article") or soup
-    for element in article.select("pre, code, math, script, style"):
-        element.decompose()
-    return article.get_text(" ")
+    return " ".join(
+        text for text in article.strings if not any(parent.name in NOT_PROSE for parent in text.parents)
+    )
 
 
 @pytest.mark.parametrize("folder", nav_pages())
