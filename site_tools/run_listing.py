@@ -49,6 +49,17 @@ PALETTES: dict[str, dict[str, Any]] = {
 }
 
 
+def imported_modules(source: str) -> set[str]:
+    """Return the top-level names of the modules ``source`` imports (``numpy`` for ``numpy.linalg``)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add((node.module or "").split(".")[0])
+    return names
+
+
 def imports_matplotlib(listing: Path) -> bool:
     """Tell whether ``listing`` imports Matplotlib (then it may draw).
 
@@ -56,19 +67,9 @@ def imports_matplotlib(listing: Path) -> bool:
     own traceback, like any failing listing.
     """
     try:
-        tree = ast.parse(listing.read_text(encoding="utf-8"), filename=str(listing))
+        return "matplotlib" in imported_modules(listing.read_text(encoding="utf-8"))
     except SyntaxError:
         return True
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            names = [node.module or ""]
-        else:
-            continue
-        if any(name.split(".")[0] == "matplotlib" for name in names):
-            return True
-    return False
 
 
 def _pyplot() -> ModuleType:
@@ -144,9 +145,11 @@ def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
     return values
 
 
-def _run_once(listing: Path, outdir: Path, palette: str) -> tuple[str, dict[str, Any], list[Path]]:
+def _run_once(
+    listing: Path, outdir: Path, palette: str, draws: bool
+) -> tuple[str, dict[str, Any], list[Path]]:
     buffer = io.StringIO()
-    if not imports_matplotlib(listing):
+    if not draws:
         with contextlib.redirect_stdout(buffer):
             namespace = runpy.run_path(str(listing), run_name="__main__")
         return buffer.getvalue(), namespace, []
@@ -170,9 +173,10 @@ def run(listing: Path, outdir: Path) -> None:
     A listing that draws runs once per palette, and both runs must print the same text. A listing that
     only prints runs once: that is what lets a benchmark listing print timings, which differ per run.
     """
-    stdout, namespace, figures = _run_once(listing, outdir, "light")
+    draws = imports_matplotlib(listing)
+    stdout, namespace, figures = _run_once(listing, outdir, "light", draws)
     if figures:
-        again, _, _ = _run_once(listing, outdir, "dark")
+        again, _, _ = _run_once(listing, outdir, "dark", draws)
         if again != stdout:
             raise RuntimeError(f"{listing} printed different output on two runs: fix its seed")
     (outdir / "stdout.txt").write_text(stdout, encoding="utf-8")

@@ -10,7 +10,6 @@ stderr, its exit status and the files it leaves behind are reported per script.
 
 from __future__ import annotations
 
-import ast
 import os
 import sys
 import tempfile
@@ -82,14 +81,3 @@ def run_scripts(scripts: list[Path], env: dict[str, str] | None = None) -> dict[
                 leftovers,
             )
         return runs
-
-
-def imported_modules(source: str) -> set[str]:
-    """The top-level names of the modules that ``source`` imports (``numpy`` for ``numpy.linalg``)."""
-    names = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            names.add((node.module or "").split(".")[0])
-    return names

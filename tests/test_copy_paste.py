@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 from conftest import SNIPPETS
-from scripts import ScriptRun, imported_modules, run_scripts
+from scripts import ScriptRun, run_scripts
 
 from site_tools.listings import discover
+from site_tools.run_listing import imported_modules
 
 #: What a listing may import: NumPy, Matplotlib and the standard library modules the tutorial uses.
 ALLOWED_IMPORTS = {"numpy", "matplotlib", "math", "sys", "time"}

@@ -15,10 +15,11 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT
-from scripts import ScriptRun, imported_modules, run_scripts
+from scripts import ScriptRun, run_scripts
 from test_site import nav_sources
 
 from site_tools import notebooks
+from site_tools.run_listing import imported_modules
 
 EXERCISES = notebooks.discover(ROOT / "docs" / "exercises")
 ALLOWED_IMPORTS = {"numpy", "matplotlib"} | set(sys.stdlib_module_names)
