@@ -42,7 +42,7 @@ class ListingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Figure:
-    """One figure a listing showed, drawn once per site palette."""
+    """One figure a listing showed, saved once per site palette."""
 
     number: int
     light: Path

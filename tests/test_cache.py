@@ -42,8 +42,7 @@ TIMINGS = {p.stem for p in discover(SNIPPETS) if is_benchmark(p)}
 
 
 #: Listings built a second time from an empty cache: figures, printed output and values of each kind.
-#: (Every listing that draws already runs twice in each build, once per palette, and the runner
-#: requires both runs to print the same text: an unseeded listing fails the build.)
+#: (test_copy_paste checks that every listing seeds the random numbers it draws.)
 AGAIN = ["step06_plot_sine", "step09_gradient_descent", "hood3_ceiling_runs", "hood6_autodiff"]
 
 

@@ -1,0 +1,97 @@
+"""A listing's dark figure, recoloured from its light one, is the figure the dark style would draw."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import SNIPPETS
+from PIL import Image
+
+from site_tools.listings import discover
+from site_tools.run_listing import PALETTES, imports_matplotlib, recolour, run, style
+
+
+def draw_everything() -> plt.Figure:
+    """A figure with every kind of artist the listings use, and a few more."""
+    x = np.linspace(-np.pi, np.pi, 200)
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8, 3.5))
+    left.plot(x, np.sin(x), label="sin(x)")
+    left.plot(x, x - x**3 / 6, "--", label="cubic", marker="o", markevery=25)
+    left.plot(x, np.cos(x), color="C2", label="cos(x)")
+    left.fill_between(x, np.sin(x), 0, alpha=0.2)
+    left.scatter(x[::20], np.sin(x[::20]), s=12)
+    left.axhline(0, color="C3", linewidth=1)
+    left.annotate("peak", xy=(np.pi / 2, 1), xytext=(0, 1.5), arrowprops={"arrowstyle": "->"})
+    left.set_title(r"$\sum_i (y_i - \hat y_i)^2$")
+    left.set_xlabel("x")
+    left.legend()
+    right.semilogy(np.geomspace(1, 1e6, 50), label="loss")
+    right.bar([10, 20, 30], [1e2, 1e3, 1e4], width=5, color="C4")
+    right.imshow(np.outer(x, x)[:40, :40], extent=(30, 45, 1, 1e5), aspect="auto")
+    right.set_ylabel("loss")
+    right.text(5, 1e5, "text in the cycle's colour", color="C1")
+    return figure
+
+
+def pixels(figure: plt.Figure, close: bool = True) -> np.ndarray:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    if close:
+        plt.close(figure)
+    return np.asarray(Image.open(buffer).convert("RGBA"))
+
+
+def test_recoloured_light_figure_is_the_dark_style_figure():
+    with plt.style.context(style("dark")):
+        expected = pixels(draw_everything())
+    with plt.style.context(style("light")):
+        figure = draw_everything()
+        light = pixels(figure, close=False)  # drawn in the light style first, as the runner does
+    with plt.style.context(style("dark")):
+        recolour(figure, "dark")
+        got = pixels(figure)
+    assert light.shape == expected.shape
+    assert not np.array_equal(light, expected), "the two palettes differ"
+    assert np.array_equal(got, expected)
+
+
+def test_colours_outside_the_palette_are_left_alone():
+    with plt.style.context(style("light")):
+        figure, axes = plt.subplots()
+        (line,) = axes.plot([0, 1], color="black")
+        image = axes.imshow([[0, 1], [1, 0]])
+    with plt.style.context(style("dark")):
+        recolour(figure, "dark")
+    assert line.get_color() == "black"
+    assert image.get_cmap().name == "viridis"
+    plt.close(figure)
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_each_palette_has_a_colour_for_every_role(palette: str):
+    assert set(PALETTES[palette]) == {"text", "grid", "cycle"}
+    assert len(PALETTES[palette]["cycle"]) == len(PALETTES["light"]["cycle"])
+
+
+def test_a_drawing_listing_runs_once_and_gives_both_palettes(tmp_path, monkeypatch):
+    """The runner saves each figure twice from one run: light, then recoloured to dark, same size."""
+    listing = SNIPPETS / "step06_plot_sine.py"
+    assert listing in discover(SNIPPETS)
+    assert imports_matplotlib(listing)
+    runs = []
+    plot = plt.plot
+
+    def counting_plot(*args, **kwargs):
+        runs.append(1)
+        return plot(*args, **kwargs)
+
+    monkeypatch.setattr(plt, "plot", counting_plot)
+    run(listing, tmp_path)
+    light, dark = Image.open(tmp_path / "1-light.png"), Image.open(tmp_path / "1-dark.png")
+    assert light.size == dark.size
+    assert np.asarray(light).tobytes() != np.asarray(dark).tobytes()
+    assert len(runs) == listing.read_text(encoding="utf-8").count("plt.plot("), "the listing ran once"
+    plt.close("all")
