@@ -6,6 +6,11 @@ options. pytest-codeblocks itself only runs fences whose info string is exactly 
 ``bash``; here the language is the first word of the info string, so fences with a title run too, and
 a count proves no fence was passed over. A block is skipped only by a
 ``<!--pytest.mark.skip(reason="...")-->`` comment on the line above its fence, with a reason.
+
+A Python block that is a whole listing, as the page includes it (``--8<-- "snippets/NAME.py"``, which
+leaves out the ``# --8<--`` section markers, comments that change nothing), is not run a second time
+here: ``test_copy_paste`` runs that listing as a script, in its own process and an empty folder, which
+is how a reader runs what they copied. A test checks that each such block is exactly that listing.
 """
 
 from __future__ import annotations
@@ -95,10 +100,43 @@ def test_some_blocks_run_and_every_skip_has_a_reason():
             assert re.fullmatch(r'pytest\.mark\.skip\(reason="[^"]{10,}"\)', mark), f"{b}: {mark}"
 
 
+def whole_listings() -> dict[str, Path]:
+    """Each listing's text as a page shows it when it includes the whole file, and the listing."""
+    return {expand_snippets(f'--8<-- "snippets/{p.name}"').strip("\n"): p for p in discover(SNIPPETS)}
+
+
+WHOLE_LISTINGS = whole_listings()
+
+
+def listing_of(published: PublishedBlock) -> Path | None:
+    """The listing a Python block is, whole; None for any other block."""
+    if published.language != "python":
+        return None
+    return WHOLE_LISTINGS.get(published.block.code.strip("\n"))
+
+
+def test_whole_listings_are_run_by_the_copy_paste_tests():
+    """Every block left to test_copy_paste is a listing it runs, and each listing appears somewhere."""
+    from test_copy_paste import LISTINGS
+
+    whole = [(b, listing_of(b)) for b in BLOCKS if listing_of(b)]
+    assert len(whole) >= 10
+    assert {listing for _, listing in whole} <= set(LISTINGS)
+    for published, listing in whole:
+        source = listing.read_text(encoding="utf-8")
+        markers = [line for line in source.splitlines() if line.lstrip().startswith("# --8<-- [")]
+        kept = [line for line in source.splitlines() if line not in markers]
+        assert published.block.code.strip("\n") == "\n".join(kept).strip("\n"), published
+    shown = {listing_of(b) for b in BLOCKS} | {
+        SNIPPETS / m for b in BLOCKS for m in re.findall(r"\b(\w+\.py)\b", b.block.code)
+    }
+    assert set(discover(SNIPPETS)) <= shown, "every listing is published on some page"
+
+
 def params() -> list:
     found = []
     for b in BLOCKS:
-        if b.language in RUNNABLE:
+        if b.language in RUNNABLE and not listing_of(b):
             marks = [eval(mark, {"pytest": pytest}) for mark in b.block.marks]
             found.append(pytest.param(b, id=str(b), marks=marks))
     return found
