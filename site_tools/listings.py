@@ -7,7 +7,9 @@ Each listing runs in its own process, forked by ``site_tools.run_listing`` (whic
 Matplotlib once, if a listing uses it), so listings cannot disturb each other or the caller, and they
 run in parallel.
 
-Listings that measure time (they ``import time``) run after the others, one at a time.
+Listings that measure time (they ``import time``) run after the others, one at a time. A build can
+also run them in the background (:func:`build_in_background`), for MkDocs to render pages meanwhile:
+their results are then :class:`LazyRun` objects, which wait for the build when first read.
 
 Results are cached by content: the cache key of a listing is a hash of its bytes, of the runner
 (which sets the figure style) and of the Python, NumPy and Matplotlib versions. A build with nothing
@@ -25,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -203,6 +206,70 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
     for listing, target in targets.items():
         report.runs[listing.stem] = _load(listing.stem, listing, target)
     return report
+
+
+class Pending:
+    """Listings being built in a background thread, by :func:`build_in_background`."""
+
+    def __init__(self, listings: list[Path], cache: Path | None) -> None:
+        self.names = [p.stem for p in listings]
+        self._report: Report | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._build, args=(listings, cache), daemon=True)
+        self._thread.start()
+
+    def _build(self, listings: list[Path], cache: Path | None) -> None:
+        try:
+            report = build(listings, cache)
+            drawn = [name for name, run in report.runs.items() if run.figures]
+            if drawn:
+                raise ListingError(f"{', '.join(drawn)}: a listing built in the background must not draw")
+            self._report = report
+        except BaseException as error:  # noqa: BLE001 (raised again by result(), in the caller's thread)
+            self._error = error
+
+    def result(self) -> Report:
+        """Wait for the build to end; return its report, or raise what it raised.
+
+        Raises
+        ------
+        ListingError
+            If a listing failed, or drew a figure (its figures would be published too late).
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._report is not None
+        return self._report
+
+    def runs(self) -> dict[str, LazyRun]:
+        """Return a :class:`LazyRun` for each listing, by name."""
+        return {name: LazyRun(self, name) for name in self.names}
+
+
+class LazyRun:
+    """Stands for the :class:`Run` of a listing built in the background: reading a field waits for it."""
+
+    def __init__(self, pending: Pending, name: str) -> None:
+        self._pending = pending
+        self.name = name
+
+    def __getattr__(self, field: str) -> Any:
+        if field not in Run.__dataclass_fields__:
+            raise AttributeError(field)  # without waiting: templates probe objects for many names
+        return getattr(self._pending.result().runs[self.name], field)
+
+    def __repr__(self) -> str:
+        return f"LazyRun({self.name!r})"
+
+
+def build_in_background(listings: list[Path], cache: Path | None = None) -> Pending:
+    """Start :func:`build` of ``listings`` in a thread and return at once.
+
+    The listings must not draw (a figure would come too late for the pages that show it); in practice
+    these are the listings that measure time, which the caller no longer runs while it is busy itself.
+    """
+    return Pending(listings, cache)
 
 
 def main() -> None:

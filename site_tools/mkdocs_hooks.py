@@ -7,7 +7,9 @@ Listings (chapters):
 
 - ``on_config`` runs the listings (cached by content) before mkdocs-macros reads ``extra``, so every
   page can quote ``{{ listings.NAME.stdout }}`` and ``{{ listings.NAME.values.VAR }}``. The exercise
-  notebooks execute meanwhile (see below); the listings that measure time run last, alone.
+  notebooks execute meanwhile (see below). The listings that measure time run afterwards, while
+  MkDocs renders the pages on one CPU; the page that quotes them waits for them, and ``on_post_build``
+  makes sure they ended well.
 - ``on_files`` publishes each figure as ``figures/NAME-N-light.png`` / ``-dark.png`` straight from the
   cache: nothing is written into ``docs/``, so ``mkdocs serve`` does not rebuild in a loop.
 
@@ -137,7 +139,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Run the listings and the notebooks; expose ``listings`` and ``exercises`` to the pages.
 
     The notebooks missing from mkdocs-jupyter's cache execute while the listings run; the listings
-    that measure time run after both, alone.
+    that measure time start after both, in the background, and are ready by the page that quotes them.
     """
     root = _root(config)
     config.extra["build"] = _build_stamp(root)
@@ -150,16 +152,30 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     found = listings.discover(root / "snippets")
     with _prerendering_missing_pages(config, pages):
         first = listings.build([p for p in found if not listings.is_benchmark(p)])
-    timing = listings.build([p for p in found if listings.is_benchmark(p)])
-    runs = first.runs | timing.runs
-    ran = len(first.executed) + len(timing.executed)
-    log.info("listings: %d ran, %d from the cache", ran, len(runs) - ran)
+    # The listings that measure time run now, while MkDocs renders the pages on one CPU, rather than
+    # alone before it: the page that quotes them waits for them when it reads their results.
+    global _timing, _first
+    _timing = listings.build_in_background([p for p in found if listings.is_benchmark(p)])
+    _first = first
+    runs = first.runs | _timing.runs()
     config.extra["listings"] = {p.stem: runs[p.stem] for p in found}
     rebuild_caches.start_build()
     rebuild_caches.cache_theme_templates(config.theme)
     rebuild_caches.cache_search_parsing()
     rebuild_caches.cache_code_highlighting()
     return config
+
+
+#: This build's listings: those run before the pages, and those that measure time (run meanwhile).
+_first: listings.Report | None = None
+_timing: listings.Pending | None = None
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Wait for the listings that measure time (raising if one failed); say how many listings ran."""
+    timing = _timing.result()
+    ran = len(_first.executed) + len(timing.executed)
+    log.info("listings: %d ran, %d from the cache", ran, len(_first.runs) + len(timing.runs) - ran)
 
 
 def _write_notebook_pages(config: MkDocsConfig) -> list[Path]:
@@ -193,7 +209,7 @@ def _prerendering_missing_pages(config: MkDocsConfig, pages: list[Path]) -> Abst
 @event_priority(100)  # before mkdocs-jupyter turns the exercise files into notebook pages
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Add the listings' figures; replace each exercise by its page copy and add its download."""
-    for run in config.extra["listings"].values():
+    for run in _first.runs.values():  # the listings that measure time draw nothing (Pending checks)
         for figure in run.figures:
             for palette in listings.PALETTES:
                 source = getattr(figure, palette)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from conftest import SNIPPETS, SiteBuild
 
-from site_tools.listings import ListingError, Report, build, discover, is_benchmark
+from site_tools.listings import ListingError, Report, build, build_in_background, discover, is_benchmark
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -101,6 +103,43 @@ def test_a_listing_that_does_not_parse_fails_alone(tmp_path: Path):
     assert "SyntaxError" in str(failure.value)
     assert "good.py failed" not in str(failure.value)
     assert build([folder / "good.py"], cache).executed == [], "the good listing ran and was cached"
+
+
+def test_a_listing_built_in_the_background_is_waited_for_only_when_a_result_is_read(tmp_path: Path):
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    go = tmp_path / "go"
+    (folder / "waits.py").write_text(
+        f"import os\nimport time\n\nwhile not os.path.exists({str(go)!r}):\n    time.sleep(0.01)\n"
+        "answer = 42\nprint('done')\n"
+    )
+    rescue = threading.Timer(10, go.touch)  # should probing wait (the bug tested here), it ends anyway
+    rescue.start()
+    started = time.monotonic()
+    run = build_in_background(discover(folder), tmp_path / "cache").runs()["waits"]
+    assert run.name == "waits"
+    assert not hasattr(run, "__html__"), "templates probe objects for names: that must not wait"
+    assert repr(run) == "LazyRun('waits')"
+    assert time.monotonic() - started < 5, "nothing waited for the listing yet"
+    go.touch()
+    rescue.cancel()
+    assert run.values == {"answer": 42}
+    assert run.stdout == "done"
+
+
+def test_a_background_listing_that_fails_or_draws_fails_whoever_reads_it(tmp_path: Path):
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import time\n\nraise ValueError('boom')\n")
+    pending = build_in_background(discover(folder), tmp_path / "cache")
+    with pytest.raises(ListingError, match="boom"):
+        _ = pending.runs()["broken"].stdout
+    with pytest.raises(ListingError, match="boom"):
+        pending.result()
+    (folder / "broken.py").unlink()
+    (folder / "draws.py").write_text("import time\n\nimport matplotlib.pyplot as plt\n\nplt.plot([1, 2])\n")
+    with pytest.raises(ListingError, match="must not draw"):
+        build_in_background(discover(folder), tmp_path / "cache").result()
 
 
 def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
