@@ -21,11 +21,13 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 #: The environment variable naming the fork server's socket.
 SOCKET = "SITE_TOOLS_KERNEL_FORKSERVER"
@@ -71,7 +73,23 @@ def available() -> bool:
 
 
 class ForkedKernelManager(AsyncKernelManager):
-    """A kernel manager that asks the fork server for an IPython kernel, when one is running."""
+    """A kernel manager that asks the fork server for an IPython kernel, when one is running.
+
+    On Unix its kernels talk over IPC (Unix sockets named after the kernel's connection file) instead
+    of TCP: with several kernels starting at once, a TCP port that Jupyter found free for one kernel
+    could be taken by another before it bound it ("Address already in use"), and nothing is sent
+    through the network stack unencrypted.
+    """
+
+    @default("transport")
+    def _ipc_on_unix(self) -> str:
+        return "ipc" if os.name == "posix" else "tcp"
+
+    def _ip_default(self) -> str:
+        """For IPC, a path of the kernel's own, absolute (client and kernel have different folders)."""
+        if self.transport != "ipc":
+            return super()._ip_default()
+        return str(Path(tempfile.gettempdir()) / f"kernel-{uuid.uuid4()}-ipc")
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Return the shim's command line in place of ``python -m ipykernel_launcher ARGS``."""

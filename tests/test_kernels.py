@@ -105,3 +105,12 @@ def test_without_a_server_kernels_start_the_usual_way(monkeypatch: pytest.Monkey
     monkeypatch.setenv(kernels.SOCKET, "/tmp/socket")
     command = manager.format_kernel_cmd()
     assert command[3:5] == [str(kernels.SHIM), "/tmp/socket"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="IPC (Unix sockets) is for Unix; elsewhere kernels use TCP")
+def test_kernels_talk_over_ipc_at_paths_of_their_own():
+    """No TCP ports: two kernels starting at once cannot race for one (and none is bound openly)."""
+    first, second = kernels.ForkedKernelManager(), kernels.ForkedKernelManager()
+    assert first.transport == second.transport == "ipc"
+    assert Path(first.ip).is_absolute(), "the kernel runs in the notebook's folder, the client elsewhere"
+    assert first.ip != second.ip
