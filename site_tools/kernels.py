@@ -75,10 +75,10 @@ def available() -> bool:
 class ForkedKernelManager(AsyncKernelManager):
     """A kernel manager that asks the fork server for an IPython kernel, when one is running.
 
-    On Unix its kernels talk over IPC (Unix sockets named after the kernel's connection file) instead
-    of TCP: with several kernels starting at once, a TCP port that Jupyter found free for one kernel
-    could be taken by another before it bound it ("Address already in use"), and nothing is sent
-    through the network stack unencrypted.
+    On Unix its kernels talk over IPC (Unix sockets ``/tmp/kernel-<random>-ipc-N``) instead of TCP:
+    with several kernels starting at once, a TCP port that Jupyter found free for one kernel could be
+    taken by another before it bound it ("Address already in use"), and nothing is sent through the
+    network stack unencrypted.
     """
 
     @default("transport")
@@ -86,10 +86,14 @@ class ForkedKernelManager(AsyncKernelManager):
         return "ipc" if os.name == "posix" else "tcp"
 
     def _ip_default(self) -> str:
-        """For IPC, a path of the kernel's own, absolute (client and kernel have different folders)."""
+        """For IPC, a path of the kernel's own, absolute (client and kernel have different folders).
+
+        In /tmp, like the fork server's socket: a socket's path has at most about 100 bytes, which
+        macOS's per-user temporary folder nearly uses up by itself.
+        """
         if self.transport != "ipc":
             return super()._ip_default()
-        return str(Path(tempfile.gettempdir()) / f"kernel-{uuid.uuid4()}-ipc")
+        return f"/tmp/kernel-{uuid.uuid4()}-ipc"
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         """Return the shim's command line in place of ``python -m ipykernel_launcher ARGS``."""

@@ -7,9 +7,10 @@ Each listing runs in its own process, forked by ``site_tools.run_listing`` (whic
 Matplotlib once, if a listing uses it), so listings cannot disturb each other or the caller, and they
 run in parallel.
 
-Listings that measure time (they ``import time``) run after the others, one at a time. A build can
-also run them in the background (:func:`build_in_background`), for MkDocs to render pages meanwhile:
-their results are then :class:`LazyRun` objects, which wait for the build when first read.
+Listings that measure time (they ``import time``) run after the others, one at a time. On a machine
+with two CPUs or more, those among them that draw nothing can run in the background instead
+(:func:`runs_in_background`, :func:`build_in_background`), on one CPU while MkDocs renders the pages on
+the other: their results are then :class:`LazyRun` objects, which wait for the build when first read.
 
 Results are cached by content: the cache key of a listing is a hash of its bytes, of the runner
 (which sets the figure style) and of the Python, NumPy and Matplotlib versions. A build with nothing
@@ -33,10 +34,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from site_tools import run_listing
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
 RUNNER = Path(__file__).with_name("run_listing.py")
-PALETTES = ("light", "dark")
+PALETTES = tuple(run_listing.PALETTES)  # ("light", "dark")
 
 
 class ListingError(RuntimeError):
@@ -116,7 +119,10 @@ def _load(name: str, source: Path, directory: Path) -> Run:
 
 
 def is_benchmark(listing: Path) -> bool:
-    """Tell whether ``listing`` measures time (it imports ``time``): it then runs alone, after the rest."""
+    """Tell whether ``listing`` measures time (it imports ``time``): it then runs alone, after the rest.
+
+    (Or in the background, while MkDocs renders pages on another CPU: see :func:`runs_in_background`.)
+    """
     return any(
         line.split()[:2] == ["import", "time"] for line in listing.read_text(encoding="utf-8").splitlines()
     )
@@ -208,6 +214,16 @@ def build(listings: list[Path] | None = None, cache: Path | None = None) -> Repo
     return report
 
 
+def runs_in_background(listing: Path) -> bool:
+    """Tell whether ``listing`` may run in the background: it measures time and draws nothing.
+
+    Only with two CPUs or more (counting those this process may use), so that its timings are taken on
+    a CPU of its own while the build renders pages on another.
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cpus >= 2 and is_benchmark(listing) and not run_listing.imports_matplotlib(listing)
+
+
 class Pending:
     """Listings being built in a background thread, by :func:`build_in_background`."""
 
@@ -215,7 +231,9 @@ class Pending:
         self.names = [p.stem for p in listings]
         self._report: Report | None = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._build, args=(listings, cache), daemon=True)
+        # Not a daemon: should the build fail meanwhile, Python waits for the runner to end and for
+        # its scratch folders to be removed before it exits.
+        self._thread = threading.Thread(target=self._build, args=(listings, cache))
         self._thread.start()
 
     def _build(self, listings: list[Path], cache: Path | None) -> None:
@@ -242,6 +260,10 @@ class Pending:
         assert self._report is not None
         return self._report
 
+    def wait(self) -> None:
+        """Wait for the build to end, whether it succeeded or not (before starting another one)."""
+        self._thread.join()
+
     def runs(self) -> dict[str, LazyRun]:
         """Return a :class:`LazyRun` for each listing, by name."""
         return {name: LazyRun(self, name) for name in self.names}
@@ -266,8 +288,8 @@ class LazyRun:
 def build_in_background(listings: list[Path], cache: Path | None = None) -> Pending:
     """Start :func:`build` of ``listings`` in a thread and return at once.
 
-    The listings must not draw (a figure would come too late for the pages that show it); in practice
-    these are the listings that measure time, which the caller no longer runs while it is busy itself.
+    The listings must not draw (a figure would come too late to be published): see
+    :func:`runs_in_background`.
     """
     return Pending(listings, cache)
 

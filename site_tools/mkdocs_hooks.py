@@ -7,9 +7,9 @@ Listings (chapters):
 
 - ``on_config`` runs the listings (cached by content) before mkdocs-macros reads ``extra``, so every
   page can quote ``{{ listings.NAME.stdout }}`` and ``{{ listings.NAME.values.VAR }}``. The exercise
-  notebooks execute meanwhile (see below). The listings that measure time run afterwards, while
-  MkDocs renders the pages on one CPU; the page that quotes them waits for them, and ``on_post_build``
-  makes sure they ended well.
+  notebooks execute meanwhile (see below). The listings that measure time (and draw nothing) run
+  afterwards, in the background on one CPU while MkDocs renders the pages on another; a page that
+  quotes them waits for them first (``on_page_markdown``).
 - ``on_files`` publishes each figure as ``figures/NAME-N-light.png`` / ``-dark.png`` straight from the
   cache: nothing is written into ``docs/``, so ``mkdocs serve`` does not rebuild in a loop.
 
@@ -150,14 +150,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     pages = _write_notebook_pages(config)
 
     found = listings.discover(root / "snippets")
-    with _prerendering_missing_pages(config, pages):
-        first = listings.build([p for p in found if not listings.is_benchmark(p)])
-    # The listings that measure time run now, while MkDocs renders the pages on one CPU, rather than
-    # alone before it: the page that quotes them waits for them when it reads their results.
     global _timing, _first
-    _timing = listings.build_in_background([p for p in found if listings.is_benchmark(p)])
-    _first = first
-    runs = first.runs | _timing.runs()
+    if _timing is not None:
+        _timing.wait()  # `mkdocs serve`: the previous build's, so that no listing runs twice at once
+    later = [p for p in found if listings.runs_in_background(p)]
+    with _prerendering_missing_pages(config, pages):
+        _first = listings.build([p for p in found if p not in later])
+    # The listings that measure time run now, while MkDocs renders the pages on the other CPU, rather
+    # than alone before it. The page that quotes them waits for them (on_page_markdown).
+    _timing = listings.build_in_background(later)
+    runs = _first.runs | _timing.runs()
     config.extra["listings"] = {p.stem: runs[p.stem] for p in found}
     rebuild_caches.start_build()
     rebuild_caches.cache_theme_templates(config.theme)
@@ -169,6 +171,24 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 #: This build's listings: those run before the pages, and those that measure time (run meanwhile).
 _first: listings.Report | None = None
 _timing: listings.Pending | None = None
+
+
+@event_priority(50)  # before mkdocs-macros (priority 0) renders the page's {{ listings... }}
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Before a page that names a listing running in the background is rendered, wait for it.
+
+    A listing that failed then fails the build here, with its traceback, as any listing does in
+    ``on_config`` (and ``mkdocs serve`` goes on serving the last good site).
+    """
+    if _timing is not None and any(name in markdown for name in _timing.names):
+        _timing.result()
+    return markdown
+
+
+def on_build_error(error: Exception) -> None:
+    """Let the listings running in the background end, so that they leave no process or folder behind."""
+    if _timing is not None:
+        _timing.wait()
 
 
 def on_post_build(config: MkDocsConfig) -> None:

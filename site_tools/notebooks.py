@@ -265,7 +265,8 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
         return
     # One more worker than CPUs: a worker's CPU is idle while its kernel runs a cell, and its kernel's
     # while the worker renders the page (measured on 2 cores: 3 workers beat 2 by 2-3 s, 4 gain nothing).
-    workers = min(len(pages), (os.cpu_count() or 1) + 1)
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    workers = min(len(pages), cpus + 1)
     with ExitStack() as stack:
         server = ""
         if kernels.available():

@@ -138,7 +138,8 @@ def recolour(figure: Figure, palette: str, drawn_in: str = "light") -> None:
 
     Call it inside ``plt.style.context(style(palette))``: colours named by their place in the cycle
     (``"C1"``) are resolved when the figure is drawn, and ticks added later take the style's colours.
-    Colours from a colour map, and colours that are not the palette's, are left as they are.
+    Colours from a colour map (images, contours, colour-mapped scatter plots, even a contour given
+    ``colors="C0"``) and colours that are not the palette's are left as they are.
     """
     from matplotlib.colors import to_rgba_array
 
@@ -159,7 +160,7 @@ def recolour(figure: Figure, palette: str, drawn_in: str = "light") -> None:
             return colour
         return rgba if getattr(colour, "ndim", 1) == 2 else tuple(rgba[0])
 
-    for artist in figure.findobj():
+    for artist in _artists(figure):
         if getattr(artist, "get_array", lambda: None)() is not None:
             continue  # coloured by a colour map
         for name in _COLOUR_PROPERTIES:
@@ -170,6 +171,20 @@ def recolour(figure: Figure, palette: str, drawn_in: str = "light") -> None:
             new = mapped(colour)
             if new is not colour:
                 setter(new)
+
+
+def _artists(figure: Figure) -> list[Any]:
+    """Every artist of ``figure``, with those its tree leaves out: text boxes, arrows, table texts."""
+    artists = []
+    for artist in figure.findobj():
+        artists.append(artist)
+        for part in ("get_bbox_patch", "get_text"):  # a Text's box; a table cell's Text
+            found = getattr(artist, part, lambda: None)()
+            if found is not None and not isinstance(found, str):
+                artists.append(found)
+        if getattr(artist, "arrow_patch", None) is not None:  # an annotation's arrow
+            artists.append(artist.arrow_patch)
+    return artists
 
 
 def _tight_bounds(figure: Figure) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -10,7 +11,15 @@ from pathlib import Path
 import pytest
 from conftest import SNIPPETS, SiteBuild
 
-from site_tools.listings import ListingError, Report, build, build_in_background, discover, is_benchmark
+from site_tools.listings import (
+    ListingError,
+    Report,
+    build,
+    build_in_background,
+    discover,
+    is_benchmark,
+    runs_in_background,
+)
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -140,6 +149,34 @@ def test_a_background_listing_that_fails_or_draws_fails_whoever_reads_it(tmp_pat
     (folder / "draws.py").write_text("import time\n\nimport matplotlib.pyplot as plt\n\nplt.plot([1, 2])\n")
     with pytest.raises(ListingError, match="must not draw"):
         build_in_background(discover(folder), tmp_path / "cache").result()
+
+
+def test_only_timing_listings_that_draw_nothing_run_in_the_background(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    background = {p.stem for p in discover(SNIPPETS) if runs_in_background(p)}
+    assert background == TIMINGS, "the two timing listings print their measures and draw nothing"
+    assert not runs_in_background(SNIPPETS / "step09_frames.py")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert not any(runs_in_background(p) for p in discover(SNIPPETS)), "on one CPU they run alone"
+
+
+def test_a_page_that_names_a_failed_background_listing_fails_in_the_hook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Before mkdocs-macros renders it (macros would exit the process, ending `mkdocs serve` too)."""
+    from site_tools import mkdocs_hooks
+
+    folder = tmp_path / "listings"
+    folder.mkdir()
+    (folder / "broken.py").write_text("import time\n\nraise ValueError('boom')\n")
+    pending = build_in_background(discover(folder), tmp_path / "cache")
+    monkeypatch.setattr(mkdocs_hooks, "_timing", pending)
+    assert mkdocs_hooks.on_page_markdown("No listing here.", None, None, None) == "No listing here."
+    with pytest.raises(ListingError, match="boom"):
+        mkdocs_hooks.on_page_markdown("{{ listings.broken.stdout }}", None, None, None)
+    with pytest.raises(ListingError, match="boom"):
+        mkdocs_hooks.on_post_build(None)
 
 
 def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):

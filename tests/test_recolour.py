@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -11,7 +12,7 @@ from conftest import SNIPPETS
 from PIL import Image
 
 from site_tools.listings import discover
-from site_tools.run_listing import PALETTES, imports_matplotlib, recolour, run, style
+from site_tools.run_listing import PALETTES, _save_open_figures, imports_matplotlib, recolour, run, style
 
 
 def draw_everything() -> plt.Figure:
@@ -33,6 +34,9 @@ def draw_everything() -> plt.Figure:
     right.imshow(np.outer(x, x)[:40, :40], extent=(30, 45, 1, 1e5), aspect="auto")
     right.set_ylabel("loss")
     right.text(5, 1e5, "text in the cycle's colour", color="C1")
+    right.text(5, 1e3, "boxed", bbox={"boxstyle": "round"})  # the box takes the cycle's first colour
+    right.annotate("arrow", xy=(20, 1e3), xytext=(5, 1e2), arrowprops={"color": "C1"})
+    right.table(cellText=[["a", "b"]], loc="bottom", bbox=(0, -0.4, 1, 0.15))
     return figure
 
 
@@ -70,10 +74,30 @@ def test_colours_outside_the_palette_are_left_alone():
     plt.close(figure)
 
 
+def colours(palette: str) -> list[str]:
+    return [PALETTES[palette]["text"], PALETTES[palette]["grid"], *PALETTES[palette]["cycle"]]
+
+
 @pytest.mark.parametrize("palette", ["light", "dark"])
-def test_each_palette_has_a_colour_for_every_role(palette: str):
+def test_each_palette_has_a_distinct_colour_for_every_role(palette: str):
     assert set(PALETTES[palette]) == {"text", "grid", "cycle"}
     assert len(PALETTES[palette]["cycle"]) == len(PALETTES["light"]["cycle"])
+    assert len({c.lower() for c in colours(palette)}) == len(colours(palette)), "one colour, one role"
+
+
+def test_no_colour_is_in_both_palettes():
+    """Else recolouring could not tell a colour already dark from one still to change."""
+    assert not {c.lower() for c in colours("light")} & {c.lower() for c in colours("dark")}
+
+
+def test_the_light_figure_is_what_savefig_tight_gives(tmp_path: Path):
+    """The runner measures the tight bounds once for both palettes; the light figure is unchanged."""
+    with plt.style.context(style("light")):
+        figure = draw_everything()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, bbox_inches="tight", metadata={"Software": None})
+        _save_open_figures(tmp_path, [])
+    assert (tmp_path / "1-light.png").read_bytes() == buffer.getvalue()
 
 
 def test_a_drawing_listing_runs_once_and_gives_both_palettes(tmp_path, monkeypatch):
