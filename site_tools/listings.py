@@ -34,7 +34,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from site_tools import run_listing
+from site_tools import run_listing, usable_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "snippets"
@@ -220,8 +220,7 @@ def runs_in_background(listing: Path) -> bool:
     Only with two CPUs or more (counting those this process may use), so that its timings are taken on
     a CPU of its own while the build renders pages on another.
     """
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return cpus >= 2 and is_benchmark(listing) and not run_listing.imports_matplotlib(listing)
+    return usable_cpus() >= 2 and is_benchmark(listing) and not run_listing.imports_matplotlib(listing)
 
 
 class Pending:

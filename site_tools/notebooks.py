@@ -34,7 +34,7 @@ import nbformat
 import yaml
 from pymdownx.arithmatex import RE_DOLLAR_BLOCK, RE_SMART_DOLLAR_INLINE
 
-from site_tools import kernels
+from site_tools import kernels, usable_cpus
 from site_tools.mathml import to_mathml
 
 # jupytext teaches YAML's SafeRepresenter to write notebook metadata, but a SafeDumper that got its own
@@ -265,8 +265,7 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
         return
     # One more worker than CPUs: a worker's CPU is idle while its kernel runs a cell, and its kernel's
     # while the worker renders the page (measured on 2 cores: 3 workers beat 2 by 2-3 s, 4 gain nothing).
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    workers = min(len(pages), cpus + 1)
+    workers = min(len(pages), usable_cpus() + 1)
     with ExitStack() as stack:
         server = ""
         if kernels.available():
