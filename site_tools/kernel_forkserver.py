@@ -3,13 +3,15 @@
 Usage: ``python site_tools/kernel_forkserver.py SOCKET`` (run by :mod:`site_tools.kernels`).
 
 A Python kernel spends seconds starting: Python itself, IPython, ipykernel, then NumPy and Matplotlib
-when the notebook's first cell imports them. This server does those imports once, then listens on
-the Unix socket ``SOCKET``. For each connection (from ``kernel_shim.py``, the command Jupyter runs as
-"the kernel") it receives the kernel's arguments, working folder, environment and standard streams,
-forks, and the child becomes the kernel exactly as ``python -m ipykernel_launcher ARGS`` would. The
-server tells the shim when its kernel exits (and with which status), kills a kernel whose shim went
-away (Jupyter killed it), and stops, killing its kernels, when its parent closes its standard input
-(the build ended, or died). Each kernel runs in a session of its own, as Jupyter starts kernels.
+when the notebook's first cell imports them. This server listens on the Unix socket ``SOCKET`` (and
+says "ready" at once, so the build goes on with other work), does those imports once, then accepts
+the connections that queued meanwhile and later ones. For each connection (from ``kernel_shim.py``,
+the command Jupyter runs as "the kernel") it receives the kernel's arguments, working folder,
+environment and standard streams, forks, and the child becomes the kernel exactly as
+``python -m ipykernel_launcher ARGS`` would. The server tells the shim when its kernel exits (and
+with which status), kills a kernel whose shim went away (Jupyter killed it), and stops, killing its
+kernels, when its parent closes its standard input (the build ended, or died). Each kernel runs in a
+session of its own, as Jupyter starts kernels.
 
 The imports change nothing a notebook can see: ``MPLBACKEND`` is set to the inline backend before
 Matplotlib is imported, as ipykernel sets it before any cell runs, and no figure is made here. This
@@ -26,6 +28,7 @@ import signal
 import socket
 import struct
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = str(Path(__file__).resolve().parent)
@@ -85,11 +88,13 @@ def _become_kernel(request: dict, fds: list[int], inherited: list[int]) -> None:
     os._exit(status)
 
 
-def serve(path: str) -> None:
+def serve(path: str, warm_up: Callable[[], None] = lambda: None) -> None:
     """Accept shims on the Unix socket ``path`` until the parent closes this process's stdin.
 
-    A connection that goes wrong (a shim that dies mid-request, a failed fork) is closed and
-    reported on stderr; the server goes on serving the others.
+    The socket listens, and the parent is told "ready", before ``warm_up`` runs: the parent goes on
+    with its own work meanwhile, and a shim that connects early waits in the socket's queue until the
+    imports are done. A connection that goes wrong (a shim that dies mid-request, a failed fork) is
+    closed and reported on stderr; the server goes on serving the others.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which then closes stdin
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -105,6 +110,7 @@ def serve(path: str) -> None:
     signal.signal(signal.SIGCHLD, lambda *_: None)  # wakes the selector through the wakeup fd
     selector.register(wake_read, selectors.EVENT_READ)
     print("ready", flush=True)
+    warm_up()
 
     def start_kernel(connection: socket.socket) -> None:
         request, fds = _receive(connection)
@@ -187,5 +193,4 @@ def _warm_up() -> None:
 
 
 if __name__ == "__main__":
-    _warm_up()
-    serve(sys.argv[1])
+    serve(sys.argv[1], warm_up=_warm_up)
