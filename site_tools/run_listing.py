@@ -241,12 +241,12 @@ def _final_values(namespace: dict[str, Any]) -> dict[str, float | int]:
     return values
 
 
-def _run(listing: Path, outdir: Path, draws: bool) -> tuple[str, dict[str, Any], list[Path]]:
+def _run(listing: Path, outdir: Path, draws: bool) -> tuple[str, dict[str, Any]]:
     buffer = io.StringIO()
     if not draws:
         with contextlib.redirect_stdout(buffer):
             namespace = runpy.run_path(str(listing), run_name="__main__")
-        return buffer.getvalue(), namespace, []
+        return buffer.getvalue(), namespace
     plt = _pyplot()
     saved: list[Path] = []
     original_show, original_pause = plt.show, plt.pause
@@ -258,12 +258,12 @@ def _run(listing: Path, outdir: Path, draws: bool) -> tuple[str, dict[str, Any],
             _save_open_figures(outdir, saved)
     finally:
         plt.show, plt.pause = original_show, original_pause
-    return buffer.getvalue(), namespace, saved
+    return buffer.getvalue(), namespace
 
 
 def run(listing: Path, outdir: Path) -> None:
     """Run ``listing`` once and write its figures (light and dark), output and values into ``outdir``."""
-    stdout, namespace, _ = _run(listing, outdir, imports_matplotlib(listing))
+    stdout, namespace = _run(listing, outdir, imports_matplotlib(listing))
     (outdir / "stdout.txt").write_text(stdout, encoding="utf-8")
     values = json.dumps(_final_values(namespace), indent=1, sort_keys=True)
     (outdir / "values.json").write_text(values, encoding="utf-8")
