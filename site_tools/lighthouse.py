@@ -75,10 +75,22 @@ class _Body:
         pass
 
 
+class StaticServer(ThreadingHTTPServer):
+    """http.server's threading server, quiet about clients that hang up mid-response.
+
+    A browser that leaves a page cancels the page's requests still under way (images, prefetches);
+    a static host takes that in its stride. Any other error is reported as usual.
+    """
+
+    def handle_error(self, request: object, client_address: object) -> None:  # noqa: D102
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
     """Serve ``site`` on a free port of 127.0.0.1; return the server and its base URL."""
     handler = functools.partial(GzipHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = StaticServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 

@@ -30,6 +30,11 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SNIPPETS = ROOT / "snippets"
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+#: The address the test site is built for. The published site has one (the deploy workflow's
+#: ``SITE_URL``), and with it Material's instant navigation, canonical links and a sitemap of full
+#: addresses: the tests build the site the same way. ``.test`` is a name reserved for testing;
+#: the browser tests map it to their local server (tests/test_browser.py).
+TEST_SITE_URL = "http://gd-tutorial.test/"
 
 
 @cache
@@ -96,8 +101,13 @@ def build_command(site: Path) -> list[str]:
 
 
 def build_env(cache: Path, notebook_cache: Path) -> dict[str, str]:
-    """The environment of a build with the given listing and notebook caches."""
-    return {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(cache), "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache)}
+    """The environment of a build with the given listing and notebook caches, for :data:`TEST_SITE_URL`."""
+    return {
+        **BUILD_ENV,
+        "SITE_URL": TEST_SITE_URL,
+        "TUTORIAL_CACHE_DIR": str(cache),
+        "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache),
+    }
 
 
 def build_site(site: Path, cache: Path, notebook_cache: Path) -> SiteBuild:

@@ -1,4 +1,8 @@
-"""The built site as a reader meets it: in Chromium, served over HTTP on 127.0.0.1.
+"""The built site as a reader meets it: in Chromium, at the site's address, served from 127.0.0.1.
+
+The site is built for an address of its own, as the published site is (``conftest.TEST_SITE_URL``, a
+reserved ``.test`` name), so Material's instant navigation is on, as readers have it. Chromium's
+resolver maps that name to this process's local server, and every other name to nowhere.
 
 Playwright drives the system's Chromium (Debian: ``apt-get install chromium``; or set ``CHROME_PATH``),
 as no browser can be downloaded here. Locally, without a Chromium these tests skip and say how to get
@@ -16,35 +20,70 @@ import re
 import shutil
 from collections.abc import Iterator
 from functools import cache
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, expand_snippets
+from conftest import ROOT, TEST_SITE_URL, expand_snippets
 
 from site_tools import notebooks
-from site_tools.lighthouse import serve
+from site_tools.lighthouse import StaticServer, serve
 
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
-CHROMIUM_FLAGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    # No host but the local server resolves, so a request to another host fails at once (the tests
-    # record it). Intercepting requests instead would turn off the browser's cache: twice the work.
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    "--no-proxy-server",  # nor through a proxy, which would resolve the host itself
-]
+SITE = TEST_SITE_URL.rstrip("/")
+EXERCISE_PAGE = "/exercises/ex01_learning_rate/"
+
+
+def chromium_flags(port: int) -> list[str]:
+    """Chromium's switches: the site's name resolves to the local server on ``port``, no other name does."""
+    return [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        # A request to another host fails at once (the tests record it). Intercepting requests instead
+        # would turn off the browser's cache: twice the work.
+        f"--host-resolver-rules=MAP {urlsplit(SITE).hostname} 127.0.0.1:{port} , MAP * ~NOTFOUND",
+        "--no-proxy-server",  # nor through a proxy, which would resolve the host itself
+        # The published site is served over HTTPS, a secure context (the copy button's clipboard needs
+        # one); the test address is plain HTTP, so the browser is told to treat it as the published one.
+        f"--unsafely-treat-insecure-origin-as-secure={SITE}",
+    ]
+
+
+#: Go to a page by instant navigation, as a reader's click on a link does: Material fetches the page
+#: and swaps it in, without loading the scripts again. ``document$`` replays the current page at
+#: once, then emits the next one; a full page load instead destroys this script (an error).
+INSTANT_NAVIGATION = """(path) => new Promise((done, fail) => {
+    let seen = 0;
+    const subscription = document$.subscribe(() => {
+        if (seen++) { setTimeout(() => subscription.unsubscribe()); done(); }
+    });
+    const link = Object.assign(document.createElement("a"), {href: path});
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => fail(new Error(`no instant navigation to ${path}`)), 30000);
+})"""
 EXERCISE = ROOT / "docs" / "exercises" / "ex01_learning_rate.py"
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|sqrt|left|right|text)\b")
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """A headless Chromium, shared by the whole session."""
+def local_port(built_site: Path) -> Iterator[int]:
+    """The built site, served with gzip on a free port of 127.0.0.1: return the port."""
+    server, _ = serve(built_site)
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium(local_port: int) -> Iterator[object]:
+    """A headless Chromium, shared by the whole session, that finds the site at its address."""
     if not CHROMIUM:
         message = (
             "no Chromium found: install Debian's `chromium` (apt-get install chromium) or set CHROME_PATH"
@@ -55,18 +94,15 @@ def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=chromium_flags(local_port))
         yield browser
         browser.close()
 
 
 @pytest.fixture(scope="session")
-def site_url(built_site: Path) -> Iterator[str]:
-    """The built site, served with gzip on a free port of 127.0.0.1."""
-    server, url = serve(built_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+def site_url(local_port: int) -> str:
+    """The site's address (no final slash), which the ``chromium`` fixture's browser resolves."""
+    return SITE
 
 
 class Reader:
@@ -87,7 +123,21 @@ class Reader:
             self.foreign.append(request.url)
 
     def open(self, path: str) -> object:
+        """Load ``path`` afresh, as a reader arriving from elsewhere does."""
         self.page.goto(self.base + path, wait_until="load")
+        return self.page
+
+    def visit(self, path: str) -> object:
+        """Go to ``path`` from the page open in this tab as a reader clicking a link does.
+
+        That is Material's instant navigation between the pages in the site's sitemap; the first page,
+        and any page outside the sitemap (404.html), are loaded afresh.
+        """
+        here = urlsplit(self.page.url)
+        if f"{here.scheme}://{here.netloc}" != self.base or path.endswith(".html") or here.path == path:
+            return self.open(path)
+        self.page.evaluate(INSTANT_NAVIGATION, path)
+        assert urlsplit(self.page.url).path == path
         return self.page
 
     def close(self) -> None:
@@ -137,13 +187,33 @@ def built_pages() -> list[str]:
     return [f"/{folder}/" if folder else "/" for folder in nav_pages()] + ["/404.html"]
 
 
+def test_the_local_server_is_quiet_only_about_clients_that_hang_up(capsys: pytest.CaptureFixture[str]):
+    server = StaticServer(("127.0.0.1", 0), SimpleHTTPRequestHandler)
+    try:
+        for error in (BrokenPipeError("gone"), ConnectionResetError("reset"), ValueError("a real bug")):
+            try:
+                raise error
+            except Exception:  # noqa: BLE001 (as socketserver calls handle_error)
+                server.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        server.server_close()
+    reported = capsys.readouterr().err
+    assert "ValueError: a real bug" in reported
+    assert "gone" not in reported
+    assert "reset" not in reported
+
+
 def test_every_built_page_is_checked_in_the_browser(built_site: Path):
     assert sorted(site_pages(built_site)) == sorted(p for p in built_pages() if p.endswith("/"))
 
 
 @pytest.fixture(scope="module")
 def visitor(chromium: object, site_url: str) -> Iterator[Reader]:
-    """One tab that visits page after page (a new tab per page would double the time)."""
+    """One tab that goes from page to page by instant navigation, as a reader does.
+
+    Loading every page afresh would run Material's scripts and rebuild its search index each time:
+    three times the browser's work. Pages are loaded afresh by the other tests (home, Step 9, ex01).
+    """
     tab = Reader(chromium, site_url, color_scheme="light", viewport={"width": 1280, "height": 900})
     yield tab
     tab.close()
@@ -156,7 +226,7 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
     reader = visitor
     reader.errors.clear()
     reader.foreign.clear()
-    page = reader.open(path)
+    page = reader.visit(path)
     load_every_image(page)
     broken = page.evaluate(
         "[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)"
@@ -185,11 +255,13 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
     assert reader.foreign == [], "requests to other hosts"
 
 
-def test_a_request_to_another_host_is_recorded_and_goes_nowhere(reader: Reader, site_url: str):
+def test_a_request_to_another_host_is_recorded_and_goes_nowhere(
+    reader: Reader, site_url: str, local_port: int
+):
     page = reader.open("/")
     assert reader.foreign == []
     # The same server under another name: only the browser's resolver rule keeps the image from loading.
-    elsewhere = site_url.replace("127.0.0.1", "localhost") + "/assets/images/favicon.png"
+    elsewhere = f"http://localhost:{local_port}/assets/images/favicon.png"
     failures: list[str] = []
     page.on("requestfailed", lambda request: failures.append(request.failure))
     assert page.evaluate(f"fetch('{site_url}/assets/images/favicon.png').then(r => r.ok)")
@@ -209,7 +281,7 @@ def test_copy_button_copies_exactly_the_listing(chromium: object, site_url: str)
         page = tab.open("/gradient-descent/")
         page.locator("pre .md-code__button, .md-code__button").first.click()
         copied = page.evaluate("navigator.clipboard.readText()")
-        page = tab.open("/exercises/ex01_learning_rate/")
+        page = tab.open(EXERCISE_PAGE)
         page.locator(".jp-CodeCell .md-code__button").first.click()
         copied_cell = page.evaluate("navigator.clipboard.readText()")
     finally:
@@ -267,18 +339,30 @@ def test_search_finds_step9_for_learning_rate(reader: Reader):
 
 
 def test_exercise_download_is_a_valid_notebook(reader: Reader):
-    page = reader.open("/exercises/ex01_learning_rate/")
+    page = reader.open(EXERCISE_PAGE)
     button = page.get_by_role("link", name=re.compile("Download notebook"))
     assert button.is_visible()
-    response = page.request.get(button.evaluate("a => a.href"))
-    assert response.ok
-    notebook = nbformat.reads(response.text(), as_version=4)
+    with page.expect_download() as started:
+        button.click()
+    download = started.value
+    assert download.failure() is None
+    assert download.suggested_filename == "ex01_learning_rate.ipynb"
+    text = Path(download.path()).read_text(encoding="utf-8")
+    notebook = nbformat.reads(text, as_version=4)
     nbformat.validate(notebook)
-    assert json.loads(response.text())["nbformat"] == 4
+    assert json.loads(text)["nbformat"] == 4
+    assert text == notebooks.download_ipynb(EXERCISE), "the exercise's own notebook, unexecuted"
 
 
-def test_iteration_slider_moves_with_the_arrow_keys(reader: Reader):
-    page = reader.open("/gradient-descent/")
+@pytest.mark.parametrize("arrival", ["page load", "instant navigation"])
+def test_iteration_slider_moves_with_the_arrow_keys(reader: Reader, arrival: str):
+    if arrival == "instant navigation":  # the slider's script runs again for the page swapped in
+        reader.open("/")
+        page = reader.visit("/gradient-descent/")
+        loaded = page.evaluate("performance.getEntriesByType('navigation')[0].name")
+        assert loaded == reader.base + "/", "the page was swapped in, not loaded"
+    else:
+        page = reader.open("/gradient-descent/")
     slider = page.locator(".frame-slider input[type=range]")
     slider.focus()
     caption = page.locator(".frame-slider figcaption")

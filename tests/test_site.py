@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SNIPPETS, SiteBuild, build_env, mkdocs_config, run_listing
+from conftest import ROOT, SNIPPETS, TEST_SITE_URL, SiteBuild, build_env, mkdocs_config, run_listing
 
 from site_tools.listings import key
 
@@ -132,8 +132,17 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
     soup = page(built_site, folder)
     for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
         for element in soup.find_all(tag):
+            if tag == "link" and "canonical" in element.get("rel", []):
+                continue  # the page's own published address, which the browser does not load
             url = element.get(attribute, "")
             assert not re.match(r"(?i)(https?:)?//", url), f"{tag} loads {url}"
+
+
+@pytest.mark.parametrize("folder", nav_pages())
+def test_pages_name_their_published_address(built_site: Path, folder: str):
+    """With a site address (as the deploy workflow sets one), each page names its own canonical URL."""
+    canonical = page(built_site, folder).select('link[rel="canonical"]')
+    assert [link["href"] for link in canonical] == [TEST_SITE_URL + (f"{folder}/" if folder else "")]
 
 
 def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
