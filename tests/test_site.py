@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import subprocess
@@ -117,6 +118,35 @@ def test_step9_page_shows_the_output_its_listing_prints(built_site: Path):
     blocks = [pre.get_text() for pre in page(built_site, "gradient-descent").select("article pre")]
     expected = run_listing("step09_gradient_descent").stdout.strip()
     assert any(block.strip() == expected for block in blocks)
+
+
+def output_blocks(soup: BeautifulSoup) -> list[object]:
+    """A page's printed output: the chapters' "Output" blocks and the notebooks' cell outputs."""
+    titled = [
+        block
+        for block in soup.select("article div.highlight")
+        if (title := block.find("span", class_="filename")) is not None and title.get_text() == "Output"
+    ]
+    return titled + soup.select("article .jp-RenderedText")
+
+
+def test_printed_output_is_shown_but_not_searched(built_site: Path):
+    """Search finds the explanations, not rows of numbers: outputs carry ``data-search-exclude``."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    searched = "\n".join(entry["text"] for entry in index["docs"])
+    checked = 0
+    for folder in nav_pages():
+        for block in output_blocks(page(built_site, folder)):
+            assert block.has_attr("data-search-exclude"), f"{folder}: {block.get_text()[:60]!r}"
+            # Lines with numbers in them: a header line may also be in the listing's (searched) code.
+            lines = [
+                line.strip() for line in block.get_text().splitlines() if len(re.findall(r"\d", line)) >= 3
+            ]
+            for line in lines:
+                assert line not in searched, f"{folder}: printed output {line!r} is in the search index"
+            checked += len(lines)
+    assert checked >= 50
+    assert "gradient descent" in searched.lower()
 
 
 def test_numbers_in_the_prose_are_the_ones_the_listing_computed(built_site: Path):
