@@ -171,8 +171,11 @@ def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
 @pytest.mark.parametrize("folder", nav_pages())
 def test_pages_name_their_published_address(built_site: Path, folder: str):
     """With a site address (as the deploy workflow sets one), each page names its own canonical URL."""
+    address = TEST_SITE_URL + (f"{folder}/" if folder else "")
     canonical = page(built_site, folder).select('link[rel="canonical"]')
-    assert [link["href"] for link in canonical] == [TEST_SITE_URL + (f"{folder}/" if folder else "")]
+    assert [link["href"] for link in canonical] == [address]
+    previews = page(built_site, folder).select('meta[property="og:url"]')
+    assert [meta["content"] for meta in previews] == [address], "social previews link the page itself"
 
 
 def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
