@@ -270,10 +270,7 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
         server = ""
         if kernels.available():
             context = multiprocessing.get_context("forkserver")
-            # The fork server imports these once, and renders a small page (site_tools.notebook_worker),
-            # so that each worker starts with nbconvert's templates, validator and highlighters ready.
             preload = ["site_tools.notebooks", "mkdocs_jupyter.convert", "mkdocs_jupyter.plugin"]
-            preload.append("site_tools.notebook_worker")
             context.set_forkserver_preload(preload)
             server = stack.enter_context(kernels.fork_server())
         else:
@@ -290,39 +287,6 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
             raise
         for future in futures:
             future.result()
-
-
-#: A small page like an exercise's (Markdown with math, code, a figure's metadata): see :func:`warm_up`.
-_WARM_UP_PAGE = """# %% [markdown]
-# # Warm-up
-#
-# A sentence with $x^2$ and `code`.
-
-# %% alt="a figure" caption="A caption."
-import numpy as np
-
-print(np.arange(3))
-"""
-
-
-def warm_up(templates: Path = TEMPLATES) -> None:
-    """Render :data:`_WARM_UP_PAGE`, unexecuted, as a notebook worker renders pages; write nothing.
-
-    The first page a process renders pays for compiling nbconvert's templates, nbformat's validator,
-    the HTML parsers' selectors and the highlighter's patterns (about half a second). The workers'
-    fork server does it once, before it forks them. No kernel is started, so no socket or thread is
-    left for the workers to inherit.
-    """
-    import tempfile
-
-    from mkdocs_jupyter import convert, plugin
-
-    configure_mkdocs_jupyter(templates)
-    with tempfile.TemporaryDirectory() as folder:
-        page = Path(folder) / "warm_up.py"
-        page.write_text(_page_source(_WARM_UP_PAGE), encoding="utf-8")
-        convert.nb2html(str(page), execute=False, allow_errors=False)
-        plugin._get_nb_toc_tokens(str(page), 2)
 
 
 def _render_page(notebook: str, cache: str, options: dict[str, Any], templates: str, server: str) -> None:

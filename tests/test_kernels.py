@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +15,6 @@ from site_tools import kernels, notebooks
 #: A notebook that prints what a kernel could differ in, and draws a figure.
 PROBE = """# %%
 import os
-import subprocess
-import sys
 import sys
 from pathlib import Path
 
@@ -118,18 +114,3 @@ def test_kernels_talk_over_ipc_at_paths_of_their_own():
     assert first.transport == second.transport == "ipc"
     assert Path(first.ip).is_absolute(), "the kernel runs in the notebook's folder, the client elsewhere"
     assert first.ip != second.ip
-
-
-def test_the_workers_fork_server_warms_up_without_leaving_threads_or_processes():
-    """Importing ``site_tools.notebook_worker`` (the fork server does) renders a page and leaves only
-    the main thread: a thread, a kernel or a socket would be inherited, broken, by every worker."""
-    probe = (
-        "import multiprocessing, os, threading\n"
-        "import site_tools.notebook_worker\n"
-        "print(threading.active_count(), multiprocessing.active_children(), len(os.listdir('/proc/self/fd')))"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    threads, children, descriptors = done.stdout.split(maxsplit=2)
-    assert (threads, children) == ("1", "[]")
-    assert int(descriptors) == 4, "stdin, stdout, stderr and the listing of /proc/self/fd itself"
-    assert done.stderr == ""
