@@ -27,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 import threading
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = "lighthouse@12.2.3"  # 13 needs Node 22
@@ -39,9 +41,26 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-n
 
 
 class GzipHandler(SimpleHTTPRequestHandler):
-    """Serve files like a static host: gzip for text, long cache for assets, quiet log."""
+    """Serve files like a static host: gzip for text, long cache for assets, quiet log.
+
+    ``prefix`` is the site's path on the server (``"/tutorial"``, as a project's GitHub Pages site is
+    served under ``/REPO``), or ``""`` for the server's root; a request outside it gets a 404.
+    """
+
+    def __init__(self, *args: Any, prefix: str = "", **kwargs: Any) -> None:
+        self.prefix = prefix  # set first: the request is handled within __init__
+        super().__init__(*args, **kwargs)
+
+    def _inside(self, path: str) -> bool:
+        return path == self.prefix or path.startswith((f"{self.prefix}/", f"{self.prefix}?"))
+
+    def translate_path(self, path: str) -> str:  # noqa: D102 (http.server's API)
+        return super().translate_path(path.removeprefix(self.prefix) if self._inside(path) else path)
 
     def send_head(self):  # noqa: D102 (http.server's API)
+        if not self._inside(self.path):
+            self.send_error(HTTPStatus.NOT_FOUND, "outside the site")
+            return None
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             if not self.path.split("?")[0].endswith("/"):
@@ -87,12 +106,15 @@ class StaticServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(site: Path) -> tuple[ThreadingHTTPServer, str]:
-    """Serve ``site`` on a free port of 127.0.0.1; return the server and its base URL."""
-    handler = functools.partial(GzipHandler, directory=str(site))
+def serve(site: Path, prefix: str = "") -> tuple[ThreadingHTTPServer, str]:
+    """Serve ``site`` on a free port of 127.0.0.1, in the folder ``prefix``; return server and base URL.
+
+    The base URL has no final slash: ``http://127.0.0.1:PORT/tutorial`` for the prefix ``/tutorial``.
+    """
+    handler = functools.partial(GzipHandler, directory=str(site), prefix=prefix)
     server = StaticServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    return server, f"http://127.0.0.1:{server.server_address[1]}{prefix}"
 
 
 def run_lighthouse(url: str, chrome: str, out: Path) -> dict:

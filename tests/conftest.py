@@ -32,9 +32,11 @@ SNIPPETS = ROOT / "snippets"
 BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 #: The address the test site is built for. The published site has one (the deploy workflow's
 #: ``SITE_URL``), and with it Material's instant navigation, canonical links and a sitemap of full
-#: addresses: the tests build the site the same way. ``.test`` is a name reserved for testing;
-#: the browser tests map it to their local server (tests/test_browser.py).
-TEST_SITE_URL = "http://gd-tutorial.test/"
+#: addresses: the tests build the site the same way. Like a project's GitHub Pages site
+#: (``https://OWNER.github.io/REPO/``) it is in a folder, not at the server's root, so that a link
+#: that assumes the root breaks here too. ``.test`` is a name reserved for testing; the browser
+#: tests map it to their local server (tests/test_browser.py).
+TEST_SITE_URL = "http://gd-tutorial.test/tutorial/"
 
 
 @cache

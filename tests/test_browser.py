@@ -1,8 +1,9 @@
 """The built site as a reader meets it: in Chromium, at the site's address, served from 127.0.0.1.
 
 The site is built for an address of its own, as the published site is (``conftest.TEST_SITE_URL``, a
-reserved ``.test`` name), so Material's instant navigation is on, as readers have it. Chromium's
-resolver maps that name to this process's local server, and every other name to nowhere.
+reserved ``.test`` name, in a folder as a project's GitHub Pages site is), so Material's instant
+navigation is on, as readers have it. Chromium's resolver maps that name to this process's local
+server, which serves the site in that folder, and every other name to nowhere.
 
 Playwright drives the system's Chromium (Debian: ``apt-get install chromium``; or set ``CHROME_PATH``),
 as no browser can be downloaded here. Locally, without a Chromium these tests skip and say how to get
@@ -35,6 +36,8 @@ from site_tools.lighthouse import StaticServer, serve
 CHROMIUM = os.environ.get("CHROME_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "artifacts" / "screenshots"))
 SITE = TEST_SITE_URL.rstrip("/")
+#: The site's folder on its server: page paths in these tests ("/cheat/") are relative to it.
+FOLDER = urlsplit(SITE).path
 EXERCISE_PAGE = "/exercises/ex01_learning_rate/"
 
 
@@ -59,20 +62,22 @@ def chromium_flags(port: int) -> list[str]:
 #: once, then emits the next one; a full page load instead destroys this script (an error). Material
 #: takes a click only once it has read the sitemap, which it fetches after the page loads: a click
 #: it did not take (not ``defaultPrevented`` when it reaches the window) is cancelled and made again.
-INSTANT_NAVIGATION = """(path) => new Promise((done, fail) => {
+#: Whatever happens, the promise settles within 30 s (Playwright's evaluate has no time limit).
+INSTANT_NAVIGATION = """(url) => new Promise((done, fail) => {
+    let stopped = false;
+    const limit = setTimeout(() => {
+        stopped = true;
+        fail(new Error(`no instant navigation to ${url} in 30 s`));
+    }, 30000);
     let seen = 0;
     const subscription = document$.subscribe(() => {
-        if (seen++) { setTimeout(() => subscription.unsubscribe()); done(); }
+        if (seen++) { clearTimeout(limit); setTimeout(() => subscription.unsubscribe()); done(); }
     });
-    const started = Date.now();
     const click = () => {
-        const link = Object.assign(document.createElement("a"), {href: path});
+        const link = Object.assign(document.createElement("a"), {href: url});
         document.body.append(link);
         window.addEventListener("click", (event) => {
-            if (event.defaultPrevented) return;
-            event.preventDefault();
-            if (Date.now() - started > 30000) fail(new Error(`instant navigation never took ${path}`));
-            else setTimeout(click, 50);
+            if (!event.defaultPrevented) { event.preventDefault(); if (!stopped) setTimeout(click, 50); }
         }, {once: true});
         link.click();
         link.remove();
@@ -85,8 +90,8 @@ RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|
 
 @pytest.fixture(scope="session")
 def local_port(built_site: Path) -> Iterator[int]:
-    """The built site, served with gzip on a free port of 127.0.0.1: return the port."""
-    server, _ = serve(built_site)
+    """The built site, served with gzip on a free port of 127.0.0.1, in its folder: return the port."""
+    server, _ = serve(built_site, prefix=FOLDER)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
@@ -130,7 +135,7 @@ class Reader:
         self.context.on("request", self._record)
 
     def _record(self, request: object) -> None:
-        if not request.url.startswith((self.base, "data:")):
+        if not request.url.startswith((f"{self.base}/", "data:")):
             self.foreign.append(request.url)
 
     def open(self, path: str) -> object:
@@ -144,11 +149,11 @@ class Reader:
         That is Material's instant navigation between the pages in the site's sitemap; the first page,
         and any page outside the sitemap (404.html), are loaded afresh.
         """
-        here = urlsplit(self.page.url)
-        if f"{here.scheme}://{here.netloc}" != self.base or path.endswith(".html") or here.path == path:
+        here = self.page.url
+        if not here.startswith(f"{self.base}/") or path.endswith(".html") or here == self.base + path:
             return self.open(path)
-        self.page.evaluate(INSTANT_NAVIGATION, path)
-        assert urlsplit(self.page.url).path == path
+        self.page.evaluate(INSTANT_NAVIGATION, self.base + path)
+        assert self.page.url == self.base + path
         return self.page
 
     def close(self) -> None:
@@ -254,9 +259,10 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
     assert links, "a page has links (at least the navigation)"
     for link in links:
         url, anchor = urldefrag(link)
-        if not url.startswith(site_url):
-            continue
-        target = built_site / urlsplit(url).path.lstrip("/")
+        if urlsplit(url).netloc != urlsplit(site_url).netloc:
+            continue  # another site (the article, PyTorch's tutorial)
+        assert url.startswith(f"{site_url}/"), f"link outside the site's folder {link}"
+        target = built_site / urlsplit(url).path.removeprefix(FOLDER).lstrip("/")
         if target.is_dir() or url.endswith("/"):
             target = target / "index.html"
         assert target.is_file(), f"link to a missing page {link}"
@@ -272,7 +278,7 @@ def test_a_request_to_another_host_is_recorded_and_goes_nowhere(
     page = reader.open("/")
     assert reader.foreign == []
     # The same server under another name: only the browser's resolver rule keeps the image from loading.
-    elsewhere = f"http://localhost:{local_port}/assets/images/favicon.png"
+    elsewhere = f"http://localhost:{local_port}{FOLDER}/assets/images/favicon.png"
     failures: list[str] = []
     page.on("requestfailed", lambda request: failures.append(request.failure))
     assert page.evaluate(f"fetch('{site_url}/assets/images/favicon.png').then(r => r.ok)")
@@ -325,7 +331,7 @@ def test_search_finds_step9_for_learning_rate(reader: Reader):
     search = page.locator("input.md-search__input")
     meta = page.locator(".md-search-result__meta")
     links = "[...document.querySelectorAll('.md-search-result__link')]"
-    found = f"() => {links}.some(a => new URL(a.href).pathname === '/gradient-descent/')"
+    found = f"() => {links}.some(a => new URL(a.href).pathname === '{FOLDER}/gradient-descent/')"
     search.click()
     # A web worker builds the index after the page loads; Material says so until it is ready.
     page.wait_for_function(
@@ -346,7 +352,7 @@ def test_search_finds_step9_for_learning_rate(reader: Reader):
         page.evaluate("document.querySelector('.md-search__scrollwrap').scrollTo(0, 1e6)")
         page.wait_for_timeout(200)
     hrefs = page.evaluate(f"{links}.map(a => a.href)")
-    assert any(urlsplit(href).path == "/gradient-descent/" for href in hrefs), hrefs
+    assert any(urlsplit(href).path == f"{FOLDER}/gradient-descent/" for href in hrefs), hrefs
 
 
 def test_exercise_download_is_a_valid_notebook(reader: Reader):

@@ -89,7 +89,9 @@ def test_every_fence_was_extracted_and_has_a_known_language():
         assert len(infos) == len(extracted), f"{page.name}: some fences were not extracted"
         for info in infos:
             if info.startswith("{"):  # an attribute list: its first class is the language
-                language = re.match(r"\{\s*\.([\w+-]+)", info).group(1)
+                first_class = re.match(r"\{\s*\.([\w+-]+)", info)
+                assert first_class, f"{page.name}: {info!r} names no language (its first class)"
+                language = first_class.group(1)
                 # pytest-codeblocks reads only a plain info string: such a block would never run.
                 assert language not in RUNNABLE, f"{page.name}: {info!r} must start with its language"
             else:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_ENV, ROOT, SiteBuild
+from conftest import ROOT, SiteBuild, build_env
 
 from site_tools.new_exercise import main, slugify
 
@@ -70,8 +70,7 @@ def test_new_exercise_builds_passes_and_is_on_the_site(project: Path, site_build
 
     # The strict build puts it on the site, with its download (other notebooks come from the cache).
     site = tmp_path / "site"
-    env = {**BUILD_ENV, "TUTORIAL_CACHE_DIR": str(site_build.cache)}
-    env["TUTORIAL_NOTEBOOK_CACHE_DIR"] = str(site_build.notebook_cache)
+    env = build_env(site_build.cache, site_build.notebook_cache)
     build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     built = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
