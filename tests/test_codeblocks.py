@@ -11,6 +11,7 @@ A Python block that is a whole listing, as the page includes it (``--8<-- "snipp
 leaves out the ``# --8<--`` section markers, comments that change nothing), is not run a second time
 here: ``test_copy_paste`` runs that listing as a script, in its own process and an empty folder, which
 is how a reader runs what they copied. A test checks that each such block is exactly that listing.
+Likewise a shell block that is exactly ``python NAME.py``, for a listing ``NAME.py``: it is that run.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ RUNNABLE = {"python", "sh", "bash"}
 #: Languages that are shown, never run: output, configuration, and plain text.
 DISPLAY_ONLY = {"text", "toml", "yaml", "json", "ini"}
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*(?P<info>[^`\s][^`]*)?$")
+#: A shell block that runs one listing, as the pages ask the reader to: ``python step06_plot_sine.py``.
+RUNS_ONE_FILE = re.compile(r"python (?P<name>\w+\.py)")
 
 
 @dataclass(frozen=True)
@@ -116,10 +119,13 @@ WHOLE_LISTINGS = whole_listings()
 
 
 def listing_of(published: PublishedBlock) -> Path | None:
-    """The listing a Python block is, whole; None for any other block."""
-    if published.language != "python":
-        return None
-    return WHOLE_LISTINGS.get(published.block.code.strip("\n"))
+    """The listing a block is (a whole listing) or runs (``python NAME.py``); None for any other block."""
+    if published.language == "python":
+        return WHOLE_LISTINGS.get(published.block.code.strip("\n"))
+    command = RUNS_ONE_FILE.fullmatch(published.block.code.strip())
+    if published.language in {"sh", "bash"} and command and (SNIPPETS / command["name"]).is_file():
+        return SNIPPETS / command["name"]
+    return None
 
 
 def test_whole_listings_are_run_by_the_copy_paste_tests():
@@ -127,7 +133,10 @@ def test_whole_listings_are_run_by_the_copy_paste_tests():
     are comments), and every listing appears on some page."""
     whole = [(b, listing_of(b)) for b in BLOCKS if listing_of(b)]
     assert len(whole) >= 10
+    assert len([b for b, _ in whole if b.language == "sh"]) >= 3, "the pages' `python NAME.py` commands"
     for published, listing in whole:
+        if published.language != "python":
+            continue  # `python NAME.py` runs the listing's file, whatever it holds
         source = listing.read_text(encoding="utf-8")
         markers = [line for line in source.splitlines() if line.lstrip().startswith("# --8<-- [")]
         kept = [line for line in source.splitlines() if line not in markers]
