@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import matplotlib
 
@@ -37,6 +38,16 @@ BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 #: that assumes the root breaks here too. ``.test`` is a name reserved for testing; the browser
 #: tests map it to their local server (tests/test_browser.py).
 TEST_SITE_URL = "http://gd-tutorial.test/tutorial/"
+
+
+def built_file(site: Path, url: str) -> Path:
+    """The file of the built ``site`` that ``url``, an address inside :data:`TEST_SITE_URL`, names.
+
+    A folder's address names its ``index.html``, as a static host serves it.
+    """
+    path = urlsplit(url).path.removeprefix(urlsplit(TEST_SITE_URL).path)
+    target = site / path
+    return target / "index.html" if not path or path.endswith("/") or target.is_dir() else target
 
 
 @cache

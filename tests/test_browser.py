@@ -28,7 +28,7 @@ from urllib.parse import urldefrag, urlsplit
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, TEST_SITE_URL, expand_snippets
+from conftest import ROOT, TEST_SITE_URL, built_file, expand_snippets
 
 from site_tools import notebooks
 from site_tools.lighthouse import StaticServer, serve
@@ -262,9 +262,7 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
         if urlsplit(url).netloc != urlsplit(site_url).netloc:
             continue  # another site (the article, PyTorch's tutorial)
         assert url.startswith(f"{site_url}/"), f"link outside the site's folder {link}"
-        target = built_site / urlsplit(url).path.removeprefix(FOLDER).lstrip("/")
-        if target.is_dir() or url.endswith("/"):
-            target = target / "index.html"
+        target = built_file(built_site, url)
         assert target.is_file(), f"link to a missing page {link}"
         if anchor and target.suffix == ".html":
             assert anchor in ids_of(target), f"link to a missing anchor {link}"

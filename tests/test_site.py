@@ -12,7 +12,16 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT, SNIPPETS, TEST_SITE_URL, SiteBuild, build_env, mkdocs_config, run_listing
+from conftest import (
+    ROOT,
+    SNIPPETS,
+    TEST_SITE_URL,
+    SiteBuild,
+    build_env,
+    built_file,
+    mkdocs_config,
+    run_listing,
+)
 
 from site_tools.listings import key
 
@@ -181,7 +190,6 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
         address, soup = TEST_SITE_URL + folder, BeautifulSoup((built_site / folder).read_text(), "lxml")
     else:
         address, soup = TEST_SITE_URL + (f"{folder}/" if folder else ""), page(built_site, folder)
-    site = urlsplit(TEST_SITE_URL)
     references = [
         element[attribute]
         for tag, attribute in (("link", "href"), ("script", "src"), ("img", "src"), ("a", "href"))
@@ -191,14 +199,10 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
     assert len(references) > 10
     for reference in references:
         url = urljoin(address, reference)
-        if urlsplit(url).netloc != site.netloc:
+        if urlsplit(url).netloc != urlsplit(TEST_SITE_URL).netloc:
             continue  # another site, or a data: URL
         assert url.startswith(TEST_SITE_URL), f"{reference} leaves the site's folder: {url}"
-        path = urlsplit(url).path.removeprefix(site.path)
-        target = built_site / path
-        if not path or path.endswith("/"):
-            target = target / "index.html"
-        assert target.is_file(), f"{reference} names {url}, which the site does not have"
+        assert built_file(built_site, url).is_file(), f"{reference} names {url}, which the site lacks"
 
 
 @pytest.mark.parametrize("folder", nav_pages())
