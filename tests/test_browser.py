@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from functools import cache
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import nbformat
 import pytest
@@ -84,6 +84,13 @@ INSTANT_NAVIGATION = """(url) => new Promise((done, fail) => {
     };
     click();
 })"""
+#: Resolves once the page's scripts have started: Material's ``document$`` has emitted the page.
+SCRIPTS_STARTED = """() => new Promise(done => {
+    const subscription = document$.subscribe(() => {
+        done(true);
+        setTimeout(() => subscription.unsubscribe());
+    });
+})"""
 EXERCISE = ROOT / "docs" / "exercises" / "ex01_learning_rate.py"
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[|\\(?:frac|partial|hat|sum|lambda|eta|cdot|sqrt|left|right|text)\b")
 
@@ -138,9 +145,16 @@ class Reader:
         if not request.url.startswith((f"{self.base}/", "data:")):
             self.foreign.append(request.url)
 
-    def open(self, path: str) -> object:
-        """Load ``path`` afresh, as a reader arriving from elsewhere does."""
+    def open(self, path: str, *, reach: bool = True) -> object:
+        """Load ``path`` afresh, as a reader arriving from elsewhere does, then reach for the page.
+
+        Material's scripts, and the site's, start at the reader's first interaction with the page
+        (``overrides/main.html``): here the pointer moving over the header, unless ``reach`` is false.
+        """
         self.page.goto(self.base + path, wait_until="load")
+        if reach:
+            self.page.mouse.move(1, 1)
+            wait_for_scripts(self.page)
         return self.page
 
     def visit(self, path: str) -> object:
@@ -166,6 +180,12 @@ def reader(chromium: object, site_url: str) -> Iterator[Reader]:
     tab = Reader(chromium, site_url, color_scheme="light", viewport={"width": 1280, "height": 900})
     yield tab
     tab.close()
+
+
+def wait_for_scripts(page: object) -> None:
+    """Wait until the scripts a reader's first interaction started have run (within 30 s)."""
+    page.wait_for_function("typeof document$ !== 'undefined'", timeout=30_000)
+    assert page.evaluate(SCRIPTS_STARTED)
 
 
 def site_pages(site: Path) -> list[str]:
@@ -288,6 +308,67 @@ def test_a_request_to_another_host_is_recorded_and_goes_nowhere(
     assert not loaded
     assert reader.foreign == [elsewhere]
     assert failures == ["net::ERR_NAME_NOT_RESOLVED"]
+
+
+READY = """() => ({
+    started: typeof document$ !== 'undefined',
+    copyButtons: document.querySelectorAll('.md-code__button').length,
+    paletteToggles: [...document.querySelectorAll('[data-md-component=palette] label')]
+        .filter(l => !l.hidden).length,
+    slider: document.querySelector('.frame-slider').classList.contains('frame-slider--ready'),
+    scrollY: Math.round(scrollY),
+})"""
+
+
+@pytest.mark.parametrize("reach", ["pointer", "key", "wheel", "touch"])
+def test_scripts_wait_for_the_reader_then_start(chromium: object, site_url: str, reach: str):
+    """The page loads without running a script; the reader's first interaction of any kind starts them."""
+    tab = Reader(chromium, site_url, has_touch=reach == "touch", viewport={"width": 1280, "height": 900})
+    try:
+        page = tab.open("/gradient-descent/", reach=False)
+        # Fetched once the page has loaded, so that they start at once when the reader reaches for it.
+        waiting = "[...document.querySelectorAll('script[data-src]')].map(s => s.dataset.src)"
+        for script in (urljoin(page.url, src) for src in page.evaluate(waiting)):
+            page.wait_for_function(f"performance.getEntriesByName({script!r}).length > 0")
+        page.wait_for_timeout(300)  # nothing else would start them
+        nothing = {"started": False, "copyButtons": 0, "paletteToggles": 0, "slider": False, "scrollY": 0}
+        assert page.evaluate(READY) == nothing
+        if reach == "pointer":
+            page.mouse.move(640, 450)
+        elif reach == "key":
+            page.keyboard.press("Shift")
+        elif reach == "wheel":
+            page.mouse.wheel(0, 400)
+        else:
+            page.locator("article h1").tap()
+        wait_for_scripts(page)
+        started = page.evaluate(READY)
+        assert started["copyButtons"] >= 3
+        assert started["paletteToggles"] == 1
+        assert started["slider"]
+        if reach == "wheel":
+            assert started["scrollY"] == 400, "the page stays where the reader scrolled it"
+        assert tab.errors == []
+        assert tab.foreign == []
+    finally:
+        tab.close()
+
+
+def test_a_reader_who_prefers_dark_gets_it_before_any_script(chromium: object, site_url: str):
+    tab = Reader(chromium, site_url, color_scheme="dark", viewport={"width": 1280, "height": 900})
+    try:
+        page = tab.open("/", reach=False)
+        assert page.evaluate("typeof document$") == "undefined"
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        visible = "[...document.querySelectorAll('article figure img')].filter(i => i.checkVisibility())"
+        assert page.evaluate(f"{visible}.map(i => i.src)")[0].endswith("-dark.png#only-dark")
+        page.mouse.move(1, 1)
+        wait_for_scripts(page)
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "Material chose the same"
+        assert page.evaluate("__md_get('__palette').color.scheme") == "slate"
+        assert tab.errors == []
+    finally:
+        tab.close()
 
 
 def test_copy_button_copies_exactly_the_listing(chromium: object, site_url: str):

@@ -171,7 +171,10 @@ def test_numbers_in_the_prose_are_the_ones_the_listing_computed(built_site: Path
 @pytest.mark.parametrize("folder", nav_pages())
 def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
     soup = page(built_site, folder)
-    for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+    for tag, attribute in (
+        *(("script", "src"), ("script", "data-src")),  # data-src: started by the reader (overrides/main.html)
+        *(("link", "href"), ("img", "src"), ("iframe", "src")),
+    ):
         for element in soup.find_all(tag):
             if tag == "link" and "canonical" in element.get("rel", []):
                 continue  # the page's own published address, which the browser does not load
@@ -192,7 +195,10 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
         address, soup = TEST_SITE_URL + (f"{folder}/" if folder else ""), page(built_site, folder)
     references = [
         element[attribute]
-        for tag, attribute in (("link", "href"), ("script", "src"), ("img", "src"), ("a", "href"))
+        for tag, attribute in (
+            *(("link", "href"), ("script", "src"), ("script", "data-src")),
+            *(("img", "src"), ("a", "href")),
+        )
         for element in soup.find_all(tag)
         if element.has_attr(attribute)
     ]
@@ -321,3 +327,20 @@ def test_every_chapter_ends_with_what_you_learned_and_next_previous_links(built_
     assert blocks, "a 'What you learned' summary"
     assert blocks[-1].select_one(".admonition-title").get_text(strip=True) == "What you learned"
     assert soup.select("nav.md-footer__inner a.md-footer__link"), "previous / next links"
+
+
+@pytest.mark.parametrize("folder", [*nav_pages(), "404.html"])
+def test_scripts_wait_for_the_reader(built_site: Path, folder: str):
+    """No page runs a script file as it loads: the reader's first interaction starts them.
+
+    Material's bundle first, then the site's (overrides/main.html; the browser tests start them).
+    """
+    if folder.endswith(".html"):
+        soup = BeautifulSoup((built_site / folder).read_text(encoding="utf-8"), "lxml")
+    else:
+        soup = page(built_site, folder)
+    assert soup.select("script[src]") == []
+    waiting = [s["data-src"] for s in soup.select('script[type="text/x-on-interaction"]')]
+    assert len(waiting) == 2
+    assert re.search(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$", waiting[0]), "Material's first"
+    assert waiting[1].endswith("javascripts/frame-slider.js")
