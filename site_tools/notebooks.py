@@ -187,6 +187,8 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     from mkdocs_jupyter import config, nbconvert2
     from nbconvert.exporters.html import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
     from nbconvert.preprocessors import ExecutePreprocessor
     from traitlets import Bool, default
 
@@ -205,6 +207,30 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
         def _forked_kernels(self) -> type:
             return ForkedKernelManager
 
+    class PlainHTMLExporter(HTMLExporter):
+        """nbconvert's HTML exporter, without its last pass over the page through BeautifulSoup.
+
+        That pass parses the whole page again (0.15 to 0.6 CPU-s a notebook, half of a page's own
+        rendering) to give images without alt text a placeholder, which this project's template
+        never leaves (it writes each figure's own; a test checks), and to make every cell's input and
+        output a Tab stop, which on a page of prose cells is one more Tab press per paragraph for a
+        keyboard reader (Material makes the code blocks that scroll focusable itself).
+        """
+
+        def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
+            # HTMLExporter.from_notebook_node (nbconvert 7.17), up to the BeautifulSoup pass.
+            language = nb.metadata.get("language_info", {})
+            lexer = language.get("pygments_lexer", language.get("name", None))
+            highlight = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            data_types = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight)
+            self.register_filter("filter_data_type", data_types)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    nbconvert2.HTMLExporter = PlainHTMLExporter
     config.settings.templates_dir = str(templates)
     original = getattr(nbconvert2, "_site_tools_original_app", nbconvert2.get_nbconvert_app)
     nbconvert2._site_tools_original_app = original

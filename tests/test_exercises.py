@@ -114,6 +114,8 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
     assert shown == [text.strip() for text in source]
     assert [c.source for c in notebook.cells if c.cell_type == "code"] == source
     assert notebook.metadata.kernelspec.name == "python3"
+    # Prose and printed output are read, not operated: no Tab stop each (nbconvert's default).
+    assert not soup.select(".jupyter-wrapper [tabindex]")
 
 
 def test_exercise_index_lists_every_exercise(built_site: Path):
