@@ -336,7 +336,7 @@ def test_scripts_wait_for_the_reader_then_start(chromium: object, site_url: str,
         if reach == "pointer":
             page.mouse.move(640, 450)
         elif reach == "key":
-            page.keyboard.press("Shift")
+            page.keyboard.press("/")  # Material's shortcut to the search: pressed again once it starts
         elif reach == "wheel":
             page.mouse.wheel(0, 400)
         else:
@@ -348,10 +348,56 @@ def test_scripts_wait_for_the_reader_then_start(chromium: object, site_url: str,
         assert started["slider"]
         if reach == "wheel":
             assert started["scrollY"] == 400, "the page stays where the reader scrolled it"
+        if reach == "key":
+            page.wait_for_function("document.getElementById('__search').checked")
         assert tab.errors == []
         assert tab.foreign == []
     finally:
         tab.close()
+
+
+LANDED = """(id) => {
+    const top = document.getElementById(id).getBoundingClientRect().top;
+    const bottom = document.scrollingElement.scrollHeight - innerHeight;
+    return {top: Math.round(top), atTheEnd: Math.abs(scrollY - bottom) < 2, scrollY: Math.round(scrollY)};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("/gradient-descent/", "try-it-yourself"), (EXERCISE_PAGE, "checks")],
+    ids=["chapter", "notebook"],
+)
+def test_a_link_to_a_heading_lands_on_it_and_starts_the_scripts(reader: Reader, path: str, heading: str):
+    """The browser scrolls to the heading, which starts the scripts; the heading stays where it landed.
+
+    On a notebook page, whose far cells are laid out only when the reader nears them, the whole page
+    is laid out first (overrides/main.html), or the browser would land short of the heading.
+    """
+    page = reader.open(f"{path}#{heading}", reach=False)
+    wait_for_scripts(page)
+    page.wait_for_timeout(300)
+    landed = page.evaluate(LANDED, heading)
+    assert landed["scrollY"] > 1000
+    assert 0 <= landed["top"] <= 150 or (landed["top"] > 0 and landed["atTheEnd"]), landed
+    assert reader.errors == []
+
+
+def test_a_reloaded_notebook_page_opens_where_the_reader_was(reader: Reader):
+    page = reader.open(EXERCISE_PAGE)
+    for _ in range(10):  # down to the solution's end, as a reader scrolls: cells are laid out on the way
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(50)
+    assert page.evaluate("scrollY") == 4000
+    # The last heading the reader passed: where it is now is where it should be after the reload.
+    passed = page.evaluate(
+        "[...document.querySelectorAll('article h2')].filter(h => h.getBoundingClientRect().top < 0).pop().id"
+    )
+    before = page.evaluate(LANDED, passed)
+    page.reload(wait_until="load")
+    page.wait_for_timeout(300)
+    after = page.evaluate(LANDED, passed)
+    assert abs(after["top"] - before["top"]) <= 2, (passed, before, after)
 
 
 def test_a_reader_who_prefers_dark_gets_it_before_any_script(chromium: object, site_url: str):
@@ -401,6 +447,13 @@ def test_palette_toggle_switches_to_dark_figures(reader: Reader):
     loaded = "[...document.querySelectorAll('article figure img')].filter(i => i.checkVisibility())"
     page.wait_for_function(f"() => {loaded}.every(i => i.complete && i.naturalWidth > 0)")
     assert page.evaluate(visible).endswith("-dark.png#only-dark")
+    # The choice is remembered: the next page is dark from its first paint, before any script runs.
+    page = reader.open("/", reach=False)
+    assert page.evaluate("typeof document$") == "undefined"
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    assert page.evaluate(visible).endswith("-dark.png#only-dark")
+    page.mouse.move(1, 1)
+    wait_for_scripts(page)
     page.locator("label[for='__palette_0']").click()
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
 

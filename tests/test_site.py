@@ -171,10 +171,13 @@ def test_numbers_in_the_prose_are_the_ones_the_listing_computed(built_site: Path
 @pytest.mark.parametrize("folder", nav_pages())
 def test_pages_load_nothing_from_other_hosts(built_site: Path, folder: str):
     soup = page(built_site, folder)
-    for tag, attribute in (
-        *(("script", "src"), ("script", "data-src")),  # data-src: started by the reader (overrides/main.html)
-        *(("link", "href"), ("img", "src"), ("iframe", "src")),
-    ):
+    for tag, attribute in [
+        ("script", "src"),
+        ("script", "data-src"),  # started by the reader's first interaction (overrides/main.html)
+        ("link", "href"),
+        ("img", "src"),
+        ("iframe", "src"),
+    ]:
         for element in soup.find_all(tag):
             if tag == "link" and "canonical" in element.get("rel", []):
                 continue  # the page's own published address, which the browser does not load
@@ -193,12 +196,10 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
         address, soup = TEST_SITE_URL + folder, BeautifulSoup((built_site / folder).read_text(), "lxml")
     else:
         address, soup = TEST_SITE_URL + (f"{folder}/" if folder else ""), page(built_site, folder)
+    named = [("link", "href"), ("script", "src"), ("script", "data-src"), ("img", "src"), ("a", "href")]
     references = [
         element[attribute]
-        for tag, attribute in (
-            *(("link", "href"), ("script", "src"), ("script", "data-src")),
-            *(("img", "src"), ("a", "href")),
-        )
+        for tag, attribute in named
         for element in soup.find_all(tag)
         if element.has_attr(attribute)
     ]
@@ -341,6 +342,19 @@ def test_scripts_wait_for_the_reader(built_site: Path, folder: str):
         soup = page(built_site, folder)
     assert soup.select("script[src]") == []
     waiting = [s["data-src"] for s in soup.select('script[type="text/x-on-interaction"]')]
-    assert len(waiting) == 2
     assert re.search(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$", waiting[0]), "Material's first"
-    assert waiting[1].endswith("javascripts/frame-slider.js")
+    ours = mkdocs_config()["extra_javascript"]
+    assert len(waiting) == 1 + len(ours), "Material's bundle, then every script of mkdocs.yml"
+    for src, path in zip(waiting[1:], ours, strict=True):
+        assert src.endswith(path), (src, path)
+
+
+def test_the_sites_scripts_are_plain_classic_scripts():
+    """The loader (overrides/main.html) starts each script as a classic one, in order.
+
+    So each is named by its path alone, a ``.js`` file: not a module (``.mjs`` or ``type``) and not
+    ``async`` or ``defer``, which MkDocs writes only for entries given as mappings.
+    """
+    for script in mkdocs_config()["extra_javascript"]:
+        assert isinstance(script, str), script
+        assert script.endswith(".js"), script
