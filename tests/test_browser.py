@@ -383,6 +383,18 @@ def test_a_link_to_a_heading_lands_on_it_and_starts_the_scripts(reader: Reader, 
     assert reader.errors == []
 
 
+def test_a_notebook_page_is_laid_out_whole_soon_after_it_loads(reader: Reader):
+    """Its far cells wait for idle moments after the load, one at a time; then none is left out."""
+    page = reader.open(EXERCISE_PAGE, reach=False)
+    cells = page.locator(".jupyter-wrapper .jp-Notebook > .jp-Cell")
+    assert cells.count() > 10
+    page.wait_for_function("!document.documentElement.classList.contains('nb-progressive')", timeout=10_000)
+    skipped = "c => !c.checkVisibility({contentVisibilityAuto: true})"  # laid out, or skipped for now
+    assert page.evaluate(f"[...document.querySelectorAll('.jp-Cell')].filter({skipped}).length") == 0
+    assert page.locator(".jp-Cell.nb-laid").count() == cells.count()
+    assert page.evaluate("typeof document$") == "undefined", "no script of Material's was needed"
+
+
 def test_a_reloaded_notebook_page_opens_where_the_reader_was(reader: Reader):
     page = reader.open(EXERCISE_PAGE)
     for _ in range(10):  # down to the solution's end, as a reader scrolls: cells are laid out on the way
