@@ -49,6 +49,7 @@ import subprocess
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -77,11 +78,15 @@ def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
     """Return what to add to mkdocs-jupyter's cache key for one notebook.
 
     The plugin's key hashes only the notebook and the plugin's options. Ours adds what else shapes the
-    page: this project's template, the Python, NumPy and Matplotlib versions, and every listing of
+    page: this project's template and notebook code (its exporter copies a part of nbconvert's), the
+    versions of Python, NumPy, Matplotlib and the Jupyter packages that execute and convert notebooks,
+    and every listing of
     ``snippets/`` that the notebook names (e.g. ``step09_gradient_descent.py``): editing a listing
     re-executes exactly the notebooks that refer to it, and nothing else.
     """
     common = hashlib.sha256(listings.environment_fingerprint())
+    for package in ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext"):
+        common.update(f"{package}=={version(package)}\0".encode())
     for path in sorted([*NOTEBOOK_TEMPLATES.rglob("*"), Path(notebooks.__file__)]):
         if path.is_file():
             common.update(path.name.encode() + b"\0" + path.read_bytes())

@@ -84,9 +84,12 @@ INSTANT_NAVIGATION = """(url) => new Promise((done, fail) => {
     };
     click();
 })"""
-#: Resolves once the page's scripts have started: Material's ``document$`` has emitted the page.
-SCRIPTS_STARTED = """() => new Promise(done => {
+#: Resolves once the page's scripts have started (Material's ``document$`` has emitted the page), or
+#: fails after 30 s (Playwright's evaluate has no time limit).
+SCRIPTS_STARTED = """() => new Promise((done, fail) => {
+    const limit = setTimeout(() => fail(new Error("Material did not start in 30 s")), 30000);
     const subscription = document$.subscribe(() => {
+        clearTimeout(limit);
         done(true);
         setTimeout(() => subscription.unsubscribe());
     });
@@ -154,6 +157,7 @@ class Reader:
         self.page.goto(self.base + path, wait_until="load")
         if reach:
             self.page.mouse.move(1, 1)
+            self.page.mouse.move(2, 2)  # a move, wherever the pointer was
             wait_for_scripts(self.page)
         return self.page
 
@@ -347,7 +351,7 @@ def test_scripts_wait_for_the_reader_then_start(chromium: object, site_url: str,
         assert started["paletteToggles"] == 1
         assert started["slider"]
         if reach == "wheel":
-            assert started["scrollY"] == 400, "the page stays where the reader scrolled it"
+            page.wait_for_function("Math.round(scrollY) === 400")  # the page stays where it was scrolled
         if reach == "key":
             page.wait_for_function("document.getElementById('__search').checked")
         assert tab.errors == []
@@ -356,11 +360,26 @@ def test_scripts_wait_for_the_reader_then_start(chromium: object, site_url: str,
         tab.close()
 
 
-LANDED = """(id) => {
-    const top = document.getElementById(id).getBoundingClientRect().top;
-    const bottom = document.scrollingElement.scrollHeight - innerHeight;
-    return {top: Math.round(top), atTheEnd: Math.abs(scrollY - bottom) < 2, scrollY: Math.round(scrollY)};
-}"""
+#: Where the heading with this id is in the window, and whether the page is scrolled to its end, once
+#: two readings 100 ms apart agree (the browser has finished scrolling or restoring the page).
+LANDED = """(id) => new Promise(done => {
+    const read = () => JSON.stringify({
+        top: Math.round(document.getElementById(id).getBoundingClientRect().top),
+        atTheEnd: Math.abs(scrollY - (document.scrollingElement.scrollHeight - innerHeight)) < 2,
+        scrollY: Math.round(scrollY),
+    });
+    let last = read();
+    const check = () => {
+        const now = read();
+        if (now === last) done(JSON.parse(now)); else { last = now; setTimeout(check, 100); }
+    };
+    setTimeout(check, 100);
+})"""
+
+
+#: Is the notebook page being laid out cell by cell, and how many cells has that reached?
+PROGRESSIVE = """() => [document.documentElement.classList.contains('nb-progressive'),
+                        document.querySelectorAll('.jp-Cell.nb-laid').length]"""
 
 
 @pytest.mark.parametrize(
@@ -371,27 +390,34 @@ LANDED = """(id) => {
 def test_a_link_to_a_heading_lands_on_it_and_starts_the_scripts(reader: Reader, path: str, heading: str):
     """The browser scrolls to the heading, which starts the scripts; the heading stays where it landed.
 
-    On a notebook page, whose far cells are laid out only when the reader nears them, the whole page
-    is laid out first (overrides/main.html), or the browser would land short of the heading.
+    A notebook page opened at a heading is laid out whole at once, not cell by cell after the load
+    (overrides/main.html): the browser would land short of the heading.
     """
     page = reader.open(f"{path}#{heading}", reach=False)
     wait_for_scripts(page)
-    page.wait_for_timeout(300)
-    landed = page.evaluate(LANDED, heading)
-    assert landed["scrollY"] > 1000
-    assert 0 <= landed["top"] <= 150 or (landed["top"] > 0 and landed["atTheEnd"]), landed
+    where = page.evaluate(LANDED, heading)
+    assert where["scrollY"] > 1000
+    assert 0 <= where["top"] <= 150 or (where["top"] > 0 and where["atTheEnd"]), where
+    assert page.evaluate(PROGRESSIVE) == [False, 0]
     assert reader.errors == []
 
 
 def test_a_notebook_page_is_laid_out_whole_soon_after_it_loads(reader: Reader):
     """Its far cells wait for idle moments after the load, one at a time; then none is left out."""
     page = reader.open(EXERCISE_PAGE, reach=False)
-    cells = page.locator(".jupyter-wrapper .jp-Notebook > .jp-Cell")
-    assert cells.count() > 10
+    cells = "[...document.querySelectorAll('.jupyter-wrapper .jp-Notebook > .jp-Cell')]"
+    # A cell's content is skipped while the cell is neither laid out nor near the screen.
+    skipped = (
+        f"{cells}.filter(c => !c.firstElementChild.checkVisibility({{contentVisibilityAuto: true}})).length"
+    )
+    assert page.evaluate(PROGRESSIVE)[0]
+    assert page.evaluate(skipped) > 0, "the far cells wait"
     page.wait_for_function("!document.documentElement.classList.contains('nb-progressive')", timeout=10_000)
-    skipped = "c => !c.checkVisibility({contentVisibilityAuto: true})"  # laid out, or skipped for now
-    assert page.evaluate(f"[...document.querySelectorAll('.jp-Cell')].filter({skipped}).length") == 0
-    assert page.locator(".jp-Cell.nb-laid").count() == cells.count()
+    assert page.evaluate(skipped) == 0
+    assert page.evaluate(f"{cells}.every(c => getComputedStyle(c).contentVisibility === 'visible')")
+    assert page.evaluate(PROGRESSIVE) == [False, page.evaluate(f"{cells}.length") - 2], (
+        "all but the first two"
+    )
     assert page.evaluate("typeof document$") == "undefined", "no script of Material's was needed"
 
 
@@ -399,17 +425,16 @@ def test_a_reloaded_notebook_page_opens_where_the_reader_was(reader: Reader):
     page = reader.open(EXERCISE_PAGE)
     for _ in range(10):  # down to the solution's end, as a reader scrolls: cells are laid out on the way
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(50)
-    assert page.evaluate("scrollY") == 4000
+    page.wait_for_function("Math.round(scrollY) === 4000")
     # The last heading the reader passed: where it is now is where it should be after the reload.
     passed = page.evaluate(
         "[...document.querySelectorAll('article h2')].filter(h => h.getBoundingClientRect().top < 0).pop().id"
     )
     before = page.evaluate(LANDED, passed)
     page.reload(wait_until="load")
-    page.wait_for_timeout(300)
     after = page.evaluate(LANDED, passed)
     assert abs(after["top"] - before["top"]) <= 2, (passed, before, after)
+    assert page.evaluate(PROGRESSIVE) == [False, 0], "a reloaded page is laid out whole at once"
 
 
 def test_a_reader_who_prefers_dark_gets_it_before_any_script(chromium: object, site_url: str):

@@ -114,3 +114,55 @@ def test_kernels_talk_over_ipc_at_paths_of_their_own():
     assert first.transport == second.transport == "ipc"
     assert Path(first.ip).is_absolute(), "the kernel runs in the notebook's folder, the client elsewhere"
     assert first.ip != second.ip
+
+
+def test_the_sites_exporter_gives_nbconverts_page_without_its_tab_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The site's exporter copies the start of nbconvert's and skips its last pass (notebooks.py).
+
+    So the page must be nbconvert's own, but for the Tab stops that pass adds: this fails when a new
+    nbconvert changes the part that was copied.
+    """
+    import nbformat
+    from mkdocs_jupyter import convert, nbconvert2
+    from nbconvert.exporters.html import HTMLExporter
+    from nbformat.v4 import new_output
+
+    pixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    notebook = nbformat.v4.new_notebook(
+        metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}},
+        cells=[
+            nbformat.v4.new_markdown_cell("# A title\n\nSome *prose* and $x^2$."),
+            nbformat.v4.new_code_cell(
+                "print('hello')\nplt.show()",
+                metadata={"alt": "One pixel, drawn to test the figure markup", "caption": "A pixel"},
+                outputs=[
+                    new_output("stream", name="stdout", text="hello\n"),
+                    new_output("display_data", data={"image/png": pixel, "text/plain": "<Figure>"}),
+                    new_output("execute_result", data={"text/plain": "{'a': 1}"}, execution_count=1),
+                ],
+            ),
+        ],
+    )
+    path = tmp_path / "made.ipynb"
+    nbformat.write(notebook, path)
+    notebooks.configure_mkdocs_jupyter()
+    assert issubclass(nbconvert2.HTMLExporter, HTMLExporter)
+    assert nbconvert2.HTMLExporter is not HTMLExporter
+
+    def page() -> str:
+        html = convert.nb2html(str(path), execute=False, include_requirejs=False, custom_mathjax_url="")
+        soup = BeautifulSoup(html, "lxml")
+        stops = soup.select("[tabindex]")
+        for element in stops:
+            del element["tabindex"]
+        return " ".join(str(soup).split()), len(stops)
+
+    ours, our_stops = page()
+    monkeypatch.setattr(nbconvert2, "HTMLExporter", HTMLExporter)
+    theirs, their_stops = page()
+    assert ours == theirs
+    assert (our_stops, their_stops) == (0, 4), "nbconvert's pass adds a Tab stop per input and output"
+    assert "hello" in ours
+    assert "One pixel, drawn to test the figure markup" in ours

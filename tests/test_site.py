@@ -59,8 +59,12 @@ def nav_pages() -> list[str]:
 
 @cache
 def page(site: Path, folder: str) -> BeautifulSoup:
-    """A built page, parsed once per test process: read it, never change it."""
-    return BeautifulSoup((site / folder / "index.html").read_text(encoding="utf-8"), "lxml")
+    """A built page, parsed once per test process: read it, never change it.
+
+    ``folder`` names a folder (its ``index.html``) or a page's file, such as ``404.html``.
+    """
+    path = site / folder if folder.endswith(".html") else site / folder / "index.html"
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
 
 NOT_PROSE = {"pre", "code", "math", "script", "style"}
@@ -192,10 +196,8 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
     The browser tests reach most pages by instant navigation, which loads no stylesheet or script:
     this checks every page's own references, as a reader arriving from a search engine needs them.
     """
-    if folder.endswith(".html"):
-        address, soup = TEST_SITE_URL + folder, BeautifulSoup((built_site / folder).read_text(), "lxml")
-    else:
-        address, soup = TEST_SITE_URL + (f"{folder}/" if folder else ""), page(built_site, folder)
+    address = TEST_SITE_URL + (folder if folder.endswith(".html") or not folder else f"{folder}/")
+    soup = page(built_site, folder)
     named = [("link", "href"), ("script", "src"), ("script", "data-src"), ("img", "src"), ("a", "href")]
     references = [
         element[attribute]
@@ -336,10 +338,7 @@ def test_scripts_wait_for_the_reader(built_site: Path, folder: str):
 
     Material's bundle first, then the site's (overrides/main.html; the browser tests start them).
     """
-    if folder.endswith(".html"):
-        soup = BeautifulSoup((built_site / folder).read_text(encoding="utf-8"), "lxml")
-    else:
-        soup = page(built_site, folder)
+    soup = page(built_site, folder)
     assert soup.select("script[src]") == []
     waiting = [s["data-src"] for s in soup.select('script[type="text/x-on-interaction"]')]
     assert re.search(r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js$", waiting[0]), "Material's first"
