@@ -49,6 +49,7 @@ import subprocess
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -84,9 +85,7 @@ def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
     ``snippets/`` that the notebook names (e.g. ``step09_gradient_descent.py``): editing a listing
     re-executes exactly the notebooks that refer to it, and nothing else.
     """
-    common = hashlib.sha256(listings.environment_fingerprint())
-    for package in ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext"):
-        common.update(f"{package}=={version(package)}\0".encode())
+    common = hashlib.sha256(listings.environment_fingerprint() + _jupyter_versions())
     for path in sorted([*NOTEBOOK_TEMPLATES.rglob("*"), Path(notebooks.__file__)]):
         if path.is_file():
             common.update(path.name.encode() + b"\0" + path.read_bytes())
@@ -100,6 +99,13 @@ def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
         return digest.digest()
 
     return extension
+
+
+@cache  # looked up once per process: `mkdocs serve` rebuilds need not read package metadata again
+def _jupyter_versions() -> bytes:
+    """Return the versions of the packages that execute notebooks and turn them into pages."""
+    packages = ("nbconvert", "nbclient", "ipykernel", "mkdocs-jupyter", "jupytext")
+    return "".join(f"\0{package}=={version(package)}" for package in packages).encode()
 
 
 _FILE_NAME = re.compile(r"\b[a-z0-9_]+\.py\b")
