@@ -81,9 +81,8 @@ def _notebook_key_extension(snippets: Path) -> Callable[[str], bytes]:
     The plugin's key hashes only the notebook and the plugin's options. Ours adds what else shapes the
     page: this project's template and notebook code (its exporter copies a part of nbconvert's), the
     versions of Python, NumPy, Matplotlib and the Jupyter packages that execute and convert notebooks,
-    and every listing of
-    ``snippets/`` that the notebook names (e.g. ``step09_gradient_descent.py``): editing a listing
-    re-executes exactly the notebooks that refer to it, and nothing else.
+    and every listing of ``snippets/`` that the notebook names (e.g. ``step09_gradient_descent.py``):
+    editing a listing re-executes exactly the notebooks that refer to it, and nothing else.
     """
     common = hashlib.sha256(listings.environment_fingerprint() + _jupyter_versions())
     for path in sorted([*NOTEBOOK_TEMPLATES.rglob("*"), Path(notebooks.__file__)]):

@@ -210,11 +210,11 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     class PlainHTMLExporter(HTMLExporter):
         """nbconvert's HTML exporter, without its last pass over the page through BeautifulSoup.
 
-        That pass parses the whole page again (0.15 to 0.6 CPU-s a notebook, half of a page's own
-        rendering) to give images without alt text a placeholder, which this project's template
-        never leaves (it writes each figure's own; a test checks), and to make every cell's input and
-        output a Tab stop, which on a page of prose cells is one more Tab press per paragraph for a
-        keyboard reader (Material makes the code blocks that scroll focusable itself).
+        That pass parses the whole page again (0.15 to 0.6 CPU-s a notebook, measured alone) to give
+        images without alt text a placeholder, which this project's template never leaves (it writes
+        each figure's own; a test checks), and to make every cell's input and output a Tab stop, which
+        on a page of prose cells is one more Tab press per paragraph for a keyboard reader (Material
+        makes the code blocks that scroll focusable itself).
         """
 
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
