@@ -156,10 +156,14 @@ class Reader:
         """
         self.page.goto(self.base + path, wait_until="load")
         if reach:
-            self.page.mouse.move(1, 1)
-            self.page.mouse.move(2, 2)  # a move, wherever the pointer was
-            wait_for_scripts(self.page)
+            self.reach()
         return self.page
+
+    def reach(self) -> None:
+        """Move the pointer over the header, as a reader reaching for the page does; wait for the scripts."""
+        self.page.mouse.move(1, 1)
+        self.page.mouse.move(2, 2)  # a move, wherever the pointer was
+        wait_for_scripts(self.page)
 
     def visit(self, path: str) -> object:
         """Go to ``path`` from the page open in this tab as a reader clicking a link does.
@@ -446,8 +450,7 @@ def test_a_reader_who_prefers_dark_gets_it_before_any_script(chromium: object, s
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         visible = "[...document.querySelectorAll('article figure img')].filter(i => i.checkVisibility())"
         assert page.evaluate(f"{visible}.map(i => i.src)")[0].endswith("-dark.png#only-dark")
-        page.mouse.move(1, 1)
-        wait_for_scripts(page)
+        tab.reach()
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "Material chose the same"
         assert page.evaluate("__md_get('__palette').color.scheme") == "slate"
         assert tab.errors == []
@@ -490,8 +493,7 @@ def test_palette_toggle_switches_to_dark_figures(reader: Reader):
     assert page.evaluate("typeof document$") == "undefined"
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
     assert page.evaluate(visible).endswith("-dark.png#only-dark")
-    page.mouse.move(1, 1)
-    wait_for_scripts(page)
+    reader.reach()
     page.locator("label[for='__palette_0']").click()
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
 
