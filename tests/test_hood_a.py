@@ -30,10 +30,14 @@ PAGES = {
 }
 
 
+@cache  # the reference loops below ask for it at every step: built once, read-only
 def data(low: float = -np.pi, high: float = np.pi) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step 9's points, the sine, and the 2000 x 4 matrix of 1, x, x^2, x^3 (built independently)."""
     x = np.linspace(low, high, 2000)
-    return x, np.sin(x), np.vander(x, 4, increasing=True)
+    arrays = x, np.sin(x), np.vander(x, 4, increasing=True)
+    for array in arrays:
+        array.setflags(write=False)
+    return arrays
 
 
 def best_cubic() -> tuple[np.ndarray, float]:
