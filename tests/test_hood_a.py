@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import textwrap
+from collections.abc import Callable
 from functools import cache
-from types import CodeType
 
 import numpy as np
 import pytest
@@ -49,20 +50,25 @@ def best_cubic() -> tuple[np.ndarray, float]:
 
 
 @cache
-def step9_sections() -> CodeType:
-    """The forward and gradient sections of Step 9, exactly as its page publishes them, compiled."""
+def step9_sections() -> Callable[..., tuple[float, float, float, float]]:
+    """The forward and gradient sections of Step 9, exactly as its page publishes them, as a function.
+
+    Their lines, unchanged, make the body of ``gradients(a, b, c, d, x, y_sin)``, which returns the
+    four ``grad_`` values the sections compute: compiled once, called at every step of the loops below.
+    """
     forward = expand_snippets('--8<-- "snippets/step09_gradient_descent.py:forward"')
     gradients = expand_snippets('--8<-- "snippets/step09_gradient_descent.py:gradients"')
-    return compile(forward + "\n" + gradients, "step09 sections", "exec")
+    body = textwrap.indent(textwrap.dedent(forward + "\n" + gradients), "    ")
+    source = f"def gradients(a, b, c, d, x, y_sin):\n{body}\n    return grad_a, grad_b, grad_c, grad_d\n"
+    namespace = {"np": np}
+    exec(compile(source, "step09 sections", "exec"), namespace)
+    return namespace["gradients"]
 
 
 def step9_gradients(w: np.ndarray) -> np.ndarray:
     """The gradients at w, computed by the gradient section that the Step 9 page publishes."""
     x, y_sin, _ = data()
-    a, b, c, d = w
-    ns = {"np": np, "x": x, "y_sin": y_sin, "a": a, "b": b, "c": c, "d": d}
-    exec(step9_sections(), ns)
-    return np.array([ns[f"grad_{k}"] for k in "abcd"])
+    return np.array(step9_sections()(*w, x, y_sin))
 
 
 def loss_at(w: np.ndarray) -> float:
