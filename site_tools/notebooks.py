@@ -292,6 +292,10 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
     # One more worker than CPUs: a worker's CPU is idle while its kernel runs a cell, and its kernel's
     # while the worker renders the page (measured on 2 cores: 3 workers beat 2 by 2-3 s, 4 gain nothing).
     workers = min(len(pages), usable_cpus() + 1)
+    # The workers' fork server imports nbconvert: without this, nbconvert's command-line app would load
+    # every exporter that any installed package registers, only to list their names in its help (0.5
+    # CPU-s). The site names its exporter directly. Kernels inherit it too, which changes nothing there.
+    os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
     with ExitStack() as stack:
         server = ""
         if kernels.available():
