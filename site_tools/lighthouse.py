@@ -69,7 +69,7 @@ class GzipHandler(SimpleHTTPRequestHandler):
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (path.is_file() and path.suffix in COMPRESSIBLE and accepts_gzip):
             return super().send_head()
-        body = gzip.compress(path.read_bytes(), mtime=0)
+        body = _gzipped(path, path.stat().st_mtime_ns)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -80,6 +80,12 @@ class GzipHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: D102 (http.server's API)
         pass
+
+
+@functools.lru_cache(maxsize=256)
+def _gzipped(path: Path, modified: int) -> bytes:
+    """Return the file compressed, once per version of it (``modified``): pages ask for the same scripts."""
+    return gzip.compress(path.read_bytes(), mtime=0)
 
 
 class _Body:
