@@ -1,6 +1,6 @@
-"""Benchmark the build: cold, warm, and the rebuilds ``mkdocs serve`` does after an edit.
+"""Benchmark the build, its edit loop and the test suite, against the project's targets.
 
-Usage: ``uv run python -m site_tools.bench [--repeat N]``
+Usage: ``uv run python -m site_tools.bench [--repeat N] [--pytest N]``
 
 Prints the median (and the spread) of N runs of each scenario:
 
@@ -9,7 +9,14 @@ Prints the median (and the spread) of N runs of each scenario:
 - warm build: the same with nothing changed (a fresh process, so it includes Python's start-up);
 - serve rebuilds: what ``mkdocs serve`` does in its long-running process when a file changes, i.e. a
   full in-process build with a freshly loaded config, after (a) no change, (b) editing one Markdown
-  page, (c) editing one listing (which re-runs that listing and no other).
+  page, (c) editing one listing (which re-runs that listing and no other);
+- with ``--pytest N``: the README's test command, ``uv run pytest``, as CI runs it (``CI=true``), in
+  N fresh clones of the last commit (each synced first, as ``.ci/run`` does; the sync is not timed).
+
+For the cold build and the test suite it also prints the CPU work they did: the CPU time every process
+of the machine used meanwhile (from ``/proc/stat``, on Linux; so run it on an otherwise idle machine).
+That work divided by the number of CPUs is the least time the run could take here, however well it
+shares them out: a target below it needs less work, not better scheduling.
 
 Edits are made to the real files and reverted afterwards. Times are wall-clock seconds on this
 machine; compare medians and ratios from one run, not numbers from different days.
@@ -21,16 +28,20 @@ import argparse
 import contextlib
 import logging
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+
+from site_tools import usable_cpus
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "plot-the-sine.md"
@@ -50,7 +61,37 @@ def edited(path: Path, counter: list[int]) -> Iterator[None]:
         path.write_bytes(original)
 
 
-def cli_build(site: Path, cache: Path) -> float:
+def cpu_work() -> float | None:
+    """Return the CPU time, in seconds, that all the machine's processes have used since it started.
+
+    Read from ``/proc/stat`` (Linux): time spent in user and system mode and serving interrupts, not
+    idle, waiting for I/O or stolen by a hypervisor. None where there is no such file.
+    """
+    try:
+        first = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in first[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Measure:
+    """One timed run: its wall-clock seconds, and the machine's CPU work meanwhile (None if unknown)."""
+
+    seconds: float
+    work: float | None
+
+
+def timed(run: Callable[[], object]) -> Measure:
+    """Call ``run`` and measure it."""
+    work, start = cpu_work(), time.perf_counter()
+    run()
+    seconds, end = time.perf_counter() - start, cpu_work()
+    return Measure(seconds, None if work is None or end is None else end - work)
+
+
+def cli_build(site: Path, cache: Path) -> Measure:
     """Time one ``mkdocs build --strict`` in a new process, with listing and notebook caches in ``cache``."""
     env = {
         **os.environ,
@@ -59,28 +100,58 @@ def cli_build(site: Path, cache: Path) -> float:
         "TUTORIAL_NOTEBOOK_CACHE_DIR": str(cache / "notebooks"),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
-    start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=env, check=True)
-    return time.perf_counter() - start
+    return timed(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True))
 
 
-def serve_rebuild(site: Path) -> float:
+def test_suite(scratch: Path) -> Measure:
+    """Time the README's test command, as CI runs it, in a fresh clone of the last commit."""
+    clone = Path(tempfile.mkdtemp(dir=scratch)) / "clone"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+    # The clone's own environment and caches, as on a fresh checkout, not this process's.
+    ours = ("VIRTUAL_ENV", "TUTORIAL_CACHE_DIR", "TUTORIAL_NOTEBOOK_CACHE_DIR")
+    env = {k: v for k, v in os.environ.items() if k not in ours}
+    env |= {"UV_PYTHON_DOWNLOADS": "never", "NO_MKDOCS_2_WARNING": "1"}
+    sync = ["uv", "sync", "--locked", "--compile-bytecode", "--quiet"]
+    subprocess.run(sync, cwd=clone, env=env, check=True)
+    command = ["uv", "run", "pytest", "--quiet", "--no-header", "-p", "no:cacheprovider"]
+    ci = {**env, "CI": "true"}
+    measure = timed(lambda: subprocess.run(command, cwd=clone, env=ci, stdout=subprocess.DEVNULL, check=True))
+    shutil.rmtree(clone.parent, ignore_errors=True)
+    return measure
+
+
+def serve_rebuild(site: Path) -> Measure:
     """One in-process rebuild with a fresh config, as ``mkdocs serve`` does on a change."""
-    start = time.perf_counter()
-    with contextlib.chdir(ROOT):
-        build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True))
-    return time.perf_counter() - start
+
+    def rebuild() -> None:
+        with contextlib.chdir(ROOT):
+            build(load_config(str(ROOT / "mkdocs.yml"), site_dir=str(site), strict=True))
+
+    return timed(rebuild)
 
 
-def report(label: str, times: list[float], target: float | None = None) -> None:
-    """Print the median and range of ``times``, and whether the median meets ``target``."""
+def report(label: str, runs: list[Measure], target: float | None = None, work: bool = False) -> None:
+    """Print the median and range of the runs' times, and whether the median meets ``target``.
+
+    With ``work``, also the median CPU work, and the least time that work could take on this machine's
+    CPUs.
+    """
+    times = [run.seconds for run in runs]
     median = statistics.median(times)
     goal = f"  (target <= {target:g} s: {'met' if median <= target else 'MISSED'})" if target else ""
     spread = f"{min(times):.2f}-{max(times):.2f}"
-    print(f"{label:34} median {median:6.2f} s   range {spread:>11} s   n={len(times)}{goal}")
+    print(f"{label:34} median {median:6.2f} s   range {spread:>13} s   n={len(times)}{goal}")
+    done = [run.work for run in runs if run.work is not None]
+    if work and done:
+        cpus = usable_cpus()
+        spent = statistics.median(done)
+        print(
+            f"{'':34} CPU work {spent:6.1f} CPU-s (range {min(done):.1f}-{max(done):.1f}): "
+            f"at least {spent / cpus:.1f} s on {cpus} CPU(s)"
+        )
 
 
-def measure(repeat: int, run: Callable[[], float]) -> list[float]:
+def measure(repeat: int, run: Callable[[], Measure]) -> list[Measure]:
     """Call ``run`` ``repeat`` times and return what each call measured."""
     return [run() for _ in range(repeat)]
 
@@ -89,7 +160,9 @@ def main() -> None:
     """Run every scenario and print the medians."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per scenario (default 3)")
-    repeat = parser.parse_args().repeat
+    parser.add_argument("--pytest", type=int, default=0, metavar="N", help="also time the test suite N times")
+    arguments = parser.parse_args()
+    repeat = arguments.repeat
     logging.disable(logging.WARNING)
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     counter = [0]
@@ -97,12 +170,12 @@ def main() -> None:
         tmp = Path(scratch)
         print(f"Benchmark on {os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, {repeat} run(s) each")
 
-        def cold() -> float:
+        def cold() -> Measure:
             return cli_build(tmp / "site", Path(tempfile.mkdtemp(dir=tmp)))
 
         warm_cache = tmp / "warm-cache"
         cli_build(tmp / "site", warm_cache)
-        report("cold build (empty cache, CLI)", measure(repeat, cold), target=20)
+        report("cold build (empty cache, CLI)", measure(repeat, cold), target=20, work=True)
         warm = measure(repeat, lambda: cli_build(tmp / "site", warm_cache))
         report("warm build (nothing changed, CLI)", warm)
 
@@ -110,11 +183,11 @@ def main() -> None:
         os.environ["TUTORIAL_NOTEBOOK_CACHE_DIR"] = str(warm_cache / "notebooks")
         serve_rebuild(tmp / "site")  # imports, as a running `mkdocs serve` already has them
 
-        def after_page_edit() -> float:
+        def after_page_edit() -> Measure:
             with edited(PAGE, counter):
                 return serve_rebuild(tmp / "site")
 
-        def after_listing_edit() -> float:
+        def after_listing_edit() -> Measure:
             with edited(LISTING, counter):
                 return serve_rebuild(tmp / "site")
 
@@ -122,6 +195,9 @@ def main() -> None:
         report("serve rebuild, nothing changed", unchanged, target=2)
         report("serve rebuild, one page edited", measure(repeat, after_page_edit), target=1)
         report("serve rebuild, one listing edited", measure(repeat, after_listing_edit))
+        if arguments.pytest:
+            suite = measure(arguments.pytest, lambda: test_suite(tmp))
+            report("uv run pytest (fresh clone, CI)", suite, target=90, work=True)
 
 
 if __name__ == "__main__":
