@@ -15,11 +15,12 @@ Screenshots of the home and Step 9 pages, light and dark, desktop and phone, are
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
@@ -138,37 +139,42 @@ class Reader:
     """One browser tab, recording what a reader would not want: errors and requests to other hosts.
 
     A ``Reader(chromium, base, **options)`` has a new browser context (a fresh profile: empty cache and
-    storage) of its own. :meth:`in_tab` instead borrows a tab that stays open between tests.
+    storage) of its own. :meth:`in_tab` instead borrows the tab that stays open between tests.
     """
 
     def __init__(self, chromium: object, base: str, **options: object) -> None:
         context = chromium.new_context(**options)
-        self._watch(base, context, context.new_page(), owned=True)
+        self._watch(base, context, context.new_page(), shared=None)
 
     @classmethod
-    def in_tab(cls, page: object, base: str, *, color_scheme: str = "light") -> Reader:
-        """A reader in the open tab ``page``, at desktop size with ``color_scheme``; :meth:`close` hands
-        the tab back as it was given: blank, with no stored data and no permission."""
+    def in_tab(cls, shared: SharedTab, base: str, *, color_scheme: str = "light") -> Reader:
+        """A reader in the shared tab, at desktop size with ``color_scheme``.
+
+        :meth:`close` hands the tab back as a new one is: blank, the pointer at its corner, with no
+        stored data and no permission (or replaces it, should that fail).
+        """
         reader = cls.__new__(cls)
-        page.set_viewport_size(DESKTOP)
-        page.emulate_media(color_scheme=color_scheme)
-        reader._watch(base, page.context, page, owned=False)
+        shared.page.set_viewport_size(DESKTOP)
+        shared.page.emulate_media(color_scheme=color_scheme)
+        reader._watch(base, shared.page.context, shared.page, shared=shared)
         return reader
 
-    def _watch(self, base: str, context: object, page: object, owned: bool) -> None:
+    def _watch(self, base: str, context: object, page: object, shared: SharedTab | None) -> None:
         self.base = base
         self.context = context
         self.page = page
-        self._owned = owned
+        self._shared = shared
         self.errors: list[str] = []
         self.foreign: list[str] = []
-        self._listeners = [
-            (page, "console", lambda m: m.type == "error" and self.errors.append(m.text)),
-            (page, "pageerror", lambda e: self.errors.append(str(e))),
-            (context, "request", self._record),
-        ]
-        for target, event, handler in self._listeners:
-            target.on(event, handler)
+        self._listeners: list[tuple[object, str, Callable[..., object]]] = []
+        self.listen(page, "console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.listen(page, "pageerror", lambda e: self.errors.append(str(e)))
+        self.listen(context, "request", self._record)
+
+    def listen(self, target: object, event: str, handler: Callable[..., object]) -> None:
+        """Call ``handler`` on ``target``'s ``event`` (a page's, or the context's) until :meth:`close`."""
+        target.on(event, handler)
+        self._listeners.append((target, event, handler))
 
     def _record(self, request: object) -> None:
         if not request.url.startswith((f"{self.base}/", "data:")):
@@ -205,38 +211,64 @@ class Reader:
         return self.page
 
     def close(self) -> None:
-        """Close this reader's own context; or leave the borrowed tab blank, its site data cleared."""
+        """Close this reader's own context; or hand the shared tab back blank, its site data cleared."""
         if not self._listeners:
             return  # closed already
-        if self._owned:
-            self.context.close()
-            return
         for target, event, handler in self._listeners:
             target.remove_listener(event, handler)
         self._listeners = []
-        if self.page.url.startswith(f"{self.base}/"):
-            self.page.evaluate("localStorage.clear(); sessionStorage.clear()")  # a palette choice, say
-        self.page.goto("about:blank")  # stops the page's scripts and timers
-        self.context.clear_permissions()
+        if self._shared is None:
+            self.context.close()
+            return
+        from playwright.sync_api import Error
+
+        try:
+            if self.page.url.startswith(f"{self.base}/"):
+                self.page.evaluate("localStorage.clear(); sessionStorage.clear()")  # a palette choice
+            self.page.goto("about:blank")  # stops the page's scripts and timers
+            self.page.mouse.move(0, 0)  # where a new tab's pointer is: a wheel turns the window
+            self.context.clear_permissions()
+        except Error:
+            self._shared.renew()  # a page that crashed or hung: the next test gets a new tab
 
 
-@pytest.fixture(scope="session")
-def shared_tab(chromium: object) -> Iterator[object]:
-    """One tab that the tests load their pages in, one test after the other, as a reader's tab is reused.
+class SharedTab:
+    """The tab that the tests load their pages in, one test after the other (the ``shared_tab`` fixture).
 
     A page loaded in a tab that loaded the site before costs the browser half the CPU time of one in a
     new tab of a new profile (measured: 1.4 against 2.8 CPU-s for Step 9 and its scripts): the renderer
     process is running, and the scripts and images are in the browser's cache. Each test still loads
-    its pages afresh, and ``Reader.close`` clears what a page stored. The tests about a first visit (the
-    scripts fetched after the load, a touch screen) open a context of their own.
+    its pages afresh, and ``Reader.close`` clears what a page stored.
     """
-    context = chromium.new_context(viewport=DESKTOP)
-    yield context.new_page()
-    context.close()
+
+    def __init__(self, chromium: object) -> None:
+        self._chromium = chromium
+        self.page = chromium.new_context(viewport=DESKTOP).new_page()
+
+    def renew(self) -> None:
+        """Replace the tab by a new one, in a new context."""
+        from playwright.sync_api import Error
+
+        with contextlib.suppress(Error):
+            self.page.context.close()
+        self.page = self._chromium.new_context(viewport=DESKTOP).new_page()
+
+    def close(self) -> None:
+        self.page.context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_tab(chromium: object) -> Iterator[SharedTab]:
+    """One tab per test process for the tests that load pages one after the other, as a reader's tab is
+    reused (:class:`SharedTab`). A test that needs a first visit's empty cache, or a context option (a
+    touch screen), makes a ``Reader`` of its own."""
+    tab = SharedTab(chromium)
+    yield tab
+    tab.close()
 
 
 @pytest.fixture
-def reader(shared_tab: object, site_url: str) -> Iterator[Reader]:
+def reader(shared_tab: SharedTab, site_url: str) -> Iterator[Reader]:
     """The shared tab, light palette, desktop size."""
     tab = Reader.in_tab(shared_tab, site_url)
     yield tab
@@ -300,6 +332,15 @@ def test_the_local_server_is_quiet_only_about_clients_that_hang_up(capsys: pytes
     assert "reset" not in reported
 
 
+def test_a_test_that_breaks_the_shared_tab_leaves_a_new_one_to_the_next(shared_tab: SharedTab, site_url: str):
+    tab = Reader.in_tab(shared_tab, site_url)
+    tab.page.close()  # as a crashed page would be
+    tab.close()
+    assert shared_tab.page is not tab.page
+    shared_tab.page.goto("about:blank")
+    assert shared_tab.page.evaluate("1 + 1") == 2
+
+
 def test_every_built_page_is_checked_in_the_browser(built_site: Path):
     assert sorted(site_pages(built_site)) == sorted(p for p in built_pages() if p.endswith("/"))
 
@@ -359,7 +400,7 @@ def test_a_request_to_another_host_is_recorded_and_goes_nowhere(
     # The same server under another name: only the browser's resolver rule keeps the image from loading.
     elsewhere = f"http://localhost:{local_port}{FOLDER}/assets/images/favicon.png"
     failures: list[str] = []
-    page.on("requestfailed", lambda request: failures.append(request.failure))
+    reader.listen(page, "requestfailed", lambda request: failures.append(request.failure))
     assert page.evaluate(f"fetch('{site_url}/assets/images/favicon.png').then(r => r.ok)")
     loaded = page.evaluate(
         f"""() => new Promise(done => {{ const image = new Image();
@@ -371,6 +412,12 @@ def test_a_request_to_another_host_is_recorded_and_goes_nowhere(
     assert failures == ["net::ERR_NAME_NOT_RESOLVED"]
 
 
+#: Has the page asked for this address by a ``<link>`` (the prefetch hint), once it had loaded?
+PREFETCHED_AFTER_THE_LOAD = """(url) => {
+    const loaded = performance.getEntriesByType('navigation')[0].loadEventStart;
+    return loaded > 0 && performance.getEntriesByName(url)
+        .some(e => e.initiatorType === 'link' && e.startTime >= loaded);
+}"""
 READY = """() => ({
     started: typeof document$ !== 'undefined',
     copyButtons: document.querySelectorAll('.md-code__button').length,
@@ -383,7 +430,7 @@ READY = """() => ({
 
 @pytest.mark.parametrize("reach", ["key", "wheel", "touch"])
 def test_scripts_wait_for_the_reader_then_start(
-    chromium: object, shared_tab: object, site_url: str, reach: str
+    chromium: object, shared_tab: SharedTab, site_url: str, reach: str
 ):
     """The page loads without running a script; the reader's first interaction of any kind starts them.
 
@@ -396,10 +443,11 @@ def test_scripts_wait_for_the_reader_then_start(
         tab = Reader.in_tab(shared_tab, site_url)
     try:
         page = tab.open("/gradient-descent/", reach=False)
-        # Fetched once the page has loaded, so that they start at once when the reader reaches for it.
+        # Fetched once the page has loaded, so that they start at once when the reader reaches for it:
+        # asked for by the prefetch hint, after the load (from the network, or the cache of this tab).
         waiting = "[...document.querySelectorAll('script[data-src]')].map(s => s.dataset.src)"
         for script in (urljoin(page.url, src) for src in page.evaluate(waiting)):
-            page.wait_for_function(f"performance.getEntriesByName({script!r}).length > 0")
+            page.wait_for_function(PREFETCHED_AFTER_THE_LOAD, arg=script)
         page.wait_for_timeout(300)  # nothing else would start them
         nothing = {"started": False, "copyButtons": 0, "paletteToggles": 0, "slider": False, "scrollY": 0}
         assert page.evaluate(READY) == nothing
@@ -501,7 +549,7 @@ def test_a_notebook_page_is_laid_out_whole_soon_after_it_loads_and_reopens_where
     assert page.evaluate(PROGRESSIVE) == [False, 0], "a reloaded page is laid out whole at once"
 
 
-def test_a_reader_who_prefers_dark_gets_it_before_any_script(shared_tab: object, site_url: str):
+def test_a_reader_who_prefers_dark_gets_it_before_any_script(shared_tab: SharedTab, site_url: str):
     tab = Reader.in_tab(shared_tab, site_url, color_scheme="dark")
     try:
         page = tab.open("/", reach=False)
@@ -652,7 +700,7 @@ def test_keyboard_focus_is_always_visible(reader: Reader):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_for_people_and_no_sideways_scrolling_on_phones(
-    shared_tab: object, site_url: str, scheme: str
+    shared_tab: SharedTab, site_url: str, scheme: str
 ):
     """The home page and Step 9, each on a desktop, then narrowed to a phone's width.
 
@@ -664,7 +712,7 @@ def test_screenshots_for_people_and_no_sideways_scrolling_on_phones(
     tab = Reader.in_tab(shared_tab, site_url, color_scheme=scheme)
     try:
         for name, path in (("home", "/"), ("step9", "/gradient-descent/")):
-            page = tab.visit(path)
+            page = tab.open(path) if name == "home" else tab.visit(path)
             page.evaluate("document.fonts.ready")
             for device, viewport in (("desktop", DESKTOP), ("phone", {"width": 390, "height": 844})):
                 page.set_viewport_size(viewport)
