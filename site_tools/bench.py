@@ -41,8 +41,6 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from site_tools import usable_cpus
-
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "plot-the-sine.md"
 LISTING = ROOT / "snippets" / "step06_plot_sine.py"
@@ -75,6 +73,12 @@ def cpu_work() -> float | None:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpus() -> int:
+    """Return how many CPUs :func:`cpu_work` counts: the machine's (``cpuN`` lines of /proc/stat)."""
+    lines = Path("/proc/stat").read_text(encoding="ascii").splitlines()
+    return sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit())
+
+
 @dataclass
 class Measure:
     """One timed run: its wall-clock seconds, and the machine's CPU work meanwhile (None if unknown)."""
@@ -104,20 +108,42 @@ def cli_build(site: Path, cache: Path) -> Measure:
 
 
 def test_suite(scratch: Path) -> Measure:
-    """Time the README's test command, as CI runs it, in a fresh clone of the last commit."""
-    clone = Path(tempfile.mkdtemp(dir=scratch)) / "clone"
-    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
-    # The clone's own environment and caches, as on a fresh checkout, not this process's.
-    ours = ("VIRTUAL_ENV", "TUTORIAL_CACHE_DIR", "TUTORIAL_NOTEBOOK_CACHE_DIR")
-    env = {k: v for k, v in os.environ.items() if k not in ours}
-    env |= {"UV_PYTHON_DOWNLOADS": "never", "NO_MKDOCS_2_WARNING": "1"}
-    sync = ["uv", "sync", "--locked", "--compile-bytecode", "--quiet"]
-    subprocess.run(sync, cwd=clone, env=env, check=True)
-    command = ["uv", "run", "pytest", "--quiet", "--no-header", "-p", "no:cacheprovider"]
-    ci = {**env, "CI": "true"}
-    measure = timed(lambda: subprocess.run(command, cwd=clone, env=ci, stdout=subprocess.DEVNULL, check=True))
-    shutil.rmtree(clone.parent, ignore_errors=True)
-    return measure
+    """Time the README's test command, as CI runs it, in a fresh clone of the last commit.
+
+    Raises
+    ------
+    RuntimeError
+        If the tests fail (with the end of their output).
+    """
+    folder = Path(tempfile.mkdtemp(dir=scratch))
+    clone = folder / "clone"
+    try:
+        subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True)
+        # The clone's own environment and caches, as on a fresh checkout, not this process's.
+        ours = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT", "TUTORIAL_CACHE_DIR", "TUTORIAL_NOTEBOOK_CACHE_DIR")
+        env = {k: v for k, v in os.environ.items() if k not in ours}
+        env |= {"UV_PYTHON_DOWNLOADS": "never", "NO_MKDOCS_2_WARNING": "1"}
+        sync = ["uv", "sync", "--locked", "--compile-bytecode", "--quiet"]
+        subprocess.run(sync, cwd=clone, env=env, check=True)
+        log = folder / "pytest.log"
+        finished: list[subprocess.CompletedProcess[bytes]] = []
+        with log.open("w", encoding="utf-8") as out:
+            ci = {**env, "CI": "true"}
+
+            def pytest() -> None:
+                command = ["uv", "run", "pytest"]
+                done = subprocess.run(
+                    command, cwd=clone, env=ci, stdout=out, stderr=subprocess.STDOUT, check=False
+                )
+                finished.append(done)
+
+            measure = timed(pytest)
+        if finished[0].returncode != 0:
+            tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
+            raise RuntimeError(f"the tests failed (exit {finished[0].returncode}):\n{tail}")
+        return measure
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve_rebuild(site: Path) -> Measure:
@@ -143,7 +169,7 @@ def report(label: str, runs: list[Measure], target: float | None = None, work: b
     print(f"{label:34} median {median:6.2f} s   range {spread:>13} s   n={len(times)}{goal}")
     done = [run.work for run in runs if run.work is not None]
     if work and done:
-        cpus = usable_cpus()
+        cpus = machine_cpus()
         spent = statistics.median(done)
         print(
             f"{'':34} CPU work {spent:6.1f} CPU-s (range {min(done):.1f}-{max(done):.1f}): "

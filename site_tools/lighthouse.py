@@ -69,7 +69,8 @@ class GzipHandler(SimpleHTTPRequestHandler):
         accepts_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
         if not (path.is_file() and path.suffix in COMPRESSIBLE and accepts_gzip):
             return super().send_head()
-        body = _gzipped(path, path.stat().st_mtime_ns)
+        status = path.stat()
+        body = _gzipped(path, status.st_mtime_ns, status.st_size)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -83,8 +84,8 @@ class GzipHandler(SimpleHTTPRequestHandler):
 
 
 @functools.lru_cache(maxsize=256)
-def _gzipped(path: Path, modified: int) -> bytes:
-    """Return the file compressed, once per version of it (``modified``): pages ask for the same scripts."""
+def _gzipped(path: Path, modified: int, size: int) -> bytes:
+    """Return the file compressed, once per version of it: pages ask for the same scripts."""
     return gzip.compress(path.read_bytes(), mtime=0)
 
 
