@@ -126,22 +126,23 @@ def test_suite(scratch: Path) -> Measure:
         sync = ["uv", "sync", "--locked", "--compile-bytecode", "--quiet"]
         subprocess.run(sync, cwd=clone, env=env, check=True)
         log = folder / "pytest.log"
-        finished: list[subprocess.CompletedProcess[bytes]] = []
-        with log.open("w", encoding="utf-8") as out:
-            ci = {**env, "CI": "true"}
 
-            def pytest() -> None:
-                command = ["uv", "run", "pytest"]
+        def pytest() -> None:
+            with log.open("w", encoding="utf-8") as out:
+                ci = {**env, "CI": "true"}
                 done = subprocess.run(
-                    command, cwd=clone, env=ci, stdout=out, stderr=subprocess.STDOUT, check=False
+                    ["uv", "run", "pytest"],
+                    cwd=clone,
+                    env=ci,
+                    stdout=out,
+                    stderr=subprocess.STDOUT,
+                    check=False,
                 )
-                finished.append(done)
+            if done.returncode != 0:
+                tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
+                raise RuntimeError(f"the tests failed (exit {done.returncode}):\n{tail}")
 
-            measure = timed(pytest)
-        if finished[0].returncode != 0:
-            tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
-            raise RuntimeError(f"the tests failed (exit {finished[0].returncode}):\n{tail}")
-        return measure
+        return timed(pytest)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
