@@ -12,7 +12,8 @@ Listings that import Matplotlib run with its Agg backend (Matplotlib is imported
 listings imports it: a runner of listings that only print starts in a fraction of the time). Each
 listing runs once. A listing that draws runs in the light palette's style; each figure it would show is
 saved as ``OUTDIR/<n>-light.png``, then recoloured into the dark palette (every colour of the light
-palette becomes its dark counterpart) and saved again, with the same bounds, as ``OUTDIR/<n>-dark.png``.
+palette becomes its dark counterpart) and saved again, with the same bounds, as ``OUTDIR/<n>-dark.png``
+(both cut to the tight bounds of ``savefig``, rounded out to whole pixels).
 That is the figure the listing would have drawn in the dark style (a test compares the two), for a
 fraction of the cost of running the listing again. What a listing prints goes to ``stdout.txt`` and
 its final numeric variables to ``values.json``.
@@ -187,35 +188,92 @@ def _artists(figure: Figure) -> list[Any]:
     return artists
 
 
-def _tight_bounds(figure: Figure) -> Any:
-    """Measure the bounds ``savefig(bbox_inches="tight")`` would use, once for both palettes."""
+def _tight_box(figure: Figure, renderer: Any = None) -> tuple[int, int, int, int]:
+    """Return the bounds ``savefig(bbox_inches="tight")`` would use, in pixels, rounded out.
+
+    ``(left, bottom, right, top)`` at the ``savefig.dpi`` the figure is set to; a bound outside the
+    canvas (an artist beyond the figure's edge) is outside ``0..width`` or ``0..height``. Without
+    ``renderer`` the figure is laid out first (no pixel is drawn); with the renderer that has just
+    drawn it, its layout is reused.
+    """
+    import math
+
     import matplotlib as mpl
 
+    if renderer is None:
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+    bounds = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+    dpi = figure.dpi
+    return (
+        math.floor(bounds.x0 * dpi),
+        math.floor(bounds.y0 * dpi),
+        math.ceil(bounds.x1 * dpi),
+        math.ceil(bounds.y1 * dpi),
+    )
+
+
+def _draw(figure: Figure) -> Any:
+    """Draw the whole figure as ``savefig`` would (transparent, at its dpi); return its RGBA pixels."""
+    import matplotlib as mpl
+    import numpy as np
+
+    buffer = io.BytesIO()
+    with mpl.rc_context({"savefig.bbox": "standard"}):
+        figure.savefig(buffer, format="rgba", dpi=figure.dpi)
+    width, height = figure.canvas.get_width_height(physical=True)
+    return np.frombuffer(buffer.getvalue(), np.uint8).reshape(height, width, 4)
+
+
+def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
+    """Save ``figure`` as ``light``, then recoloured into the dark palette as ``dark``, with one size.
+
+    Both are cut to the tight bounds, rounded out to whole pixels: each file holds exactly what
+    ``savefig(bbox_inches=those bounds)`` writes (a test checks), at the cost of one drawing per
+    palette. The whole figure is drawn once, the bounds are measured with the same layout, and the
+    pixels inside them are written; that is the same image, because moving a drawing by whole pixels
+    changes none of them. A figure with an artist beyond its edge is saved with ``savefig`` instead,
+    whose canvas grows to take it in.
+    """
+    import matplotlib as mpl
+    from matplotlib.image import imsave
+    from matplotlib.transforms import Bbox
+
+    plt = _pyplot()
+    metadata = {"Software": None}
     dpi = mpl.rcParams["savefig.dpi"]
     dpi = figure.dpi if dpi == "figure" else dpi
     original = figure.dpi
     figure.set_dpi(dpi)
     try:
-        figure.draw_without_rendering()
-        bounds = figure.get_tightbbox(figure.canvas.get_renderer())
+        if mpl.rcParams["savefig.bbox"] == "tight":
+            pixels = _draw(figure)
+            box = left, bottom, right, top = _tight_box(figure, figure.canvas.get_renderer())
+            height, width = pixels.shape[:2]
+            if 0 <= left < right <= width and 0 <= bottom < top <= height:
+                rows, columns = slice(height - top, height - bottom), slice(left, right)
+                imsave(light, pixels[rows, columns], format="png", dpi=dpi, metadata=metadata)
+                with plt.style.context(style("dark")):
+                    recolour(figure, "dark")
+                    imsave(dark, _draw(figure)[rows, columns], format="png", dpi=dpi, metadata=metadata)
+                return
+            bbox_inches = Bbox.from_extents(*(bound / dpi for bound in box))
+        else:
+            bbox_inches = None
+        figure.savefig(light, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
+        with plt.style.context(style("dark")):
+            recolour(figure, "dark")
+            figure.savefig(dark, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
     finally:
         figure.set_dpi(original)
-    pad = mpl.rcParams["savefig.pad_inches"]
-    return bounds.padded(pad)
 
 
 def _save_open_figures(outdir: Path, saved: list[Path]) -> None:
     """Save each open figure as ``<n>-light.png`` and, recoloured, ``<n>-dark.png``; close them."""
     plt = _pyplot()
     for number in plt.get_fignums():
-        figure = plt.figure(number)
         light = outdir / f"{len(saved) + 1}-light.png"
-        bounds = _tight_bounds(figure) if plt.rcParams["savefig.bbox"] == "tight" else None
-        figure.savefig(light, bbox_inches=bounds, metadata={"Software": None})
-        with plt.style.context(style("dark")):
-            recolour(figure, "dark")
-            dark = light.with_name(f"{len(saved) + 1}-dark.png")
-            figure.savefig(dark, bbox_inches=bounds, metadata={"Software": None})
+        _save_both_palettes(plt.figure(number), light, light.with_name(f"{len(saved) + 1}-dark.png"))
         saved.append(light)
     plt.close("all")
 

@@ -9,10 +9,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from conftest import SNIPPETS
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from site_tools.listings import discover
-from site_tools.run_listing import PALETTES, _save_open_figures, imports_matplotlib, recolour, run, style
+from site_tools.run_listing import (
+    PALETTES,
+    _save_open_figures,
+    _tight_box,
+    imports_matplotlib,
+    recolour,
+    run,
+    style,
+)
 
 
 def draw_everything() -> plt.Figure:
@@ -90,14 +99,49 @@ def test_no_colour_is_in_both_palettes():
     assert not {c.lower() for c in colours("light")} & {c.lower() for c in colours("dark")}
 
 
-def test_the_light_figure_is_what_savefig_tight_gives(tmp_path: Path):
-    """The runner measures the tight bounds once for both palettes; the light figure is unchanged."""
+def draw_a_plot() -> plt.Figure:
+    """A figure like the listings': every artist inside the canvas."""
+    x = np.linspace(-np.pi, np.pi, 200)
+    figure = plt.figure()
+    plt.plot(x, np.sin(x), label="sin(x)")
+    plt.semilogy(x, np.exp(x), label="exp(x)")
+    plt.title("a title")
+    plt.legend()
+    return figure
+
+
+@pytest.mark.parametrize(
+    ("draw", "inside"), [(draw_a_plot, True), (draw_everything, False)], ids=["inside", "beyond-the-edge"]
+)
+def test_each_figure_is_what_savefig_gives_for_its_tight_bounds_in_whole_pixels(tmp_path: Path, draw, inside):
+    """The runner draws each figure once per palette and cuts it to the tight bounds, rounded out.
+
+    That is exactly what ``savefig`` writes for those bounds, whether the runner cut the drawing
+    (every artist inside the canvas) or called ``savefig`` (an artist beyond the edge: the table).
+    """
     with plt.style.context(style("light")):
-        figure = draw_everything()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, bbox_inches="tight", metadata={"Software": None})
+        figure = draw()
+        dpi = plt.rcParams["savefig.dpi"]
+        figure.set_dpi(dpi)
+        box = _tight_box(figure)  # laid out as savefig(bbox_inches="tight") lays it out
+        figure.set_dpi(plt.rcParams["figure.dpi"])
+        width, height = figure.get_size_inches() * dpi
+        left, bottom, right, top = box
+        assert bool(left >= 0 and bottom >= 0 and right <= width and top <= height) is inside
+        expected = {}
+        for palette in ("light", "dark"):
+            with plt.style.context(style(palette)):
+                if palette == "dark":
+                    recolour(figure, "dark")
+                buffer = io.BytesIO()
+                bounds = Bbox.from_extents(*(bound / dpi for bound in box))
+                figure.savefig(buffer, bbox_inches=bounds, metadata={"Software": None})
+                expected[palette] = buffer.getvalue()
+        plt.close(figure)
+        figure = draw()
         _save_open_figures(tmp_path, [])
-    assert (tmp_path / "1-light.png").read_bytes() == buffer.getvalue()
+    assert (tmp_path / "1-light.png").read_bytes() == expected["light"]
+    assert (tmp_path / "1-dark.png").read_bytes() == expected["dark"]
 
 
 def test_a_drawing_listing_runs_once_and_gives_both_palettes(tmp_path, monkeypatch):
