@@ -226,8 +226,9 @@ def runs_in_background(listing: Path) -> bool:
 class Pending:
     """Listings being built in a background thread, by :func:`build_in_background`."""
 
-    def __init__(self, listings: list[Path], cache: Path | None) -> None:
+    def __init__(self, listings: list[Path], cache: Path | None, may_draw: bool = False) -> None:
         self.names = [p.stem for p in listings]
+        self._may_draw = may_draw
         self._report: Report | None = None
         self._error: BaseException | None = None
         # Not a daemon: should the build fail meanwhile, Python waits for the runner to end and for
@@ -239,7 +240,7 @@ class Pending:
         try:
             report = build(listings, cache)
             drawn = [name for name, run in report.runs.items() if run.figures]
-            if drawn:
+            if drawn and not self._may_draw:
                 raise ListingError(f"{', '.join(drawn)}: a listing built in the background must not draw")
             self._report = report
         except BaseException as error:  # noqa: BLE001 (raised again by result(), in the caller's thread)
@@ -251,7 +252,8 @@ class Pending:
         Raises
         ------
         ListingError
-            If a listing failed, or drew a figure (its figures would be published too late).
+            If a listing failed, or drew a figure when it may not (its figures would be published too
+            late).
         """
         self._thread.join()
         if self._error is not None:
@@ -284,13 +286,16 @@ class LazyRun:
         return f"LazyRun({self.name!r})"
 
 
-def build_in_background(listings: list[Path], cache: Path | None = None) -> Pending:
+def build_in_background(
+    listings: list[Path], cache: Path | None = None, *, may_draw: bool = False
+) -> Pending:
     """Start :func:`build` of ``listings`` in a thread and return at once.
 
-    The listings must not draw (a figure would come too late to be published): see
-    :func:`runs_in_background`.
+    Unless ``may_draw``, the listings must not draw: their figures would come too late to be
+    published (see :func:`runs_in_background`). A caller that waits for the result before it
+    publishes any figure (the MkDocs hook, which prepares the notebooks meanwhile) may allow it.
     """
-    return Pending(listings, cache)
+    return Pending(listings, cache, may_draw)
 
 
 def main() -> None:

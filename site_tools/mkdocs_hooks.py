@@ -152,20 +152,23 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     that measure time start after both, in the background, and are ready by the page that quotes them.
     """
     root = _root(config)
-    config.extra["build"] = _build_stamp(root)
-    notebooks.configure_mkdocs_jupyter()
-    _extend_notebook_cache_key(_notebook_key_extension(root / "snippets"))
+    config.extra["build"] = _build_stamp(root)  # sets SOURCE_DATE_EPOCH, which the listings inherit
     os.environ["PYTHONBREAKPOINT"] = "0"
-    config.extra["exercises"] = notebooks.discover(Path(config.docs_dir) / "exercises")
-    pages = _write_notebook_pages(config)
-
     found = listings.discover(root / "snippets")
     global _timing, _first
     if _timing is not None:
         _timing.wait()  # `mkdocs serve`: the previous build's, so that no listing runs twice at once
     later = [p for p in found if listings.runs_in_background(p)]
-    with _prerendering_missing_pages(config, pages):
-        _first = listings.build([p for p in found if p not in later])
+    # The listings start first: their runner imports Matplotlib while the notebooks are prepared.
+    first = listings.build_in_background([p for p in found if p not in later], may_draw=True)
+    try:
+        notebooks.configure_mkdocs_jupyter()
+        _extend_notebook_cache_key(_notebook_key_extension(root / "snippets"))
+        config.extra["exercises"] = notebooks.discover(Path(config.docs_dir) / "exercises")
+        with _prerendering_missing_pages(config, _write_notebook_pages(config)):
+            _first = first.result()  # a failed listing stops the notebooks that have not started
+    finally:
+        first.wait()  # should the notebooks fail first, the listings' runner is not left behind
     # The listings that measure time run now, while MkDocs renders the pages on the other CPU, rather
     # than alone before it. The page that quotes them waits for them (on_page_markdown).
     _timing = listings.build_in_background(later)
