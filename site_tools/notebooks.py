@@ -259,17 +259,52 @@ def configure_mkdocs_jupyter(templates: Path = TEMPLATES) -> None:
     TemplateExporter._create_environment = create_environment
 
 
+#: A small page for :func:`warm_up_rendering`: a title, prose with math and code, and a code cell.
+_WARM_UP_PAGE = """\
+# %% [markdown]
+# # Warm-up
+#
+# Text with `code`, <math><mi>x</mi></math> and a [link](https://example.org).
+#
+# ## A section
+
+# %%
+import math
+
+print(math.pi)
+"""
+
+
+def warm_up_rendering(templates: Path = TEMPLATES) -> None:
+    """Render a small page, unexecuted, the way :func:`prerendering`'s workers render each page.
+
+    Each worker would otherwise spend most of a CPU-second on what its first page alone needs:
+    compiling nbconvert's templates, nbformat's schema validator, Pygments' lexer and many regular
+    expressions. Done once in the process the workers are forked from, they inherit all of it.
+    """
+    import tempfile
+
+    from mkdocs_jupyter import convert, plugin
+
+    configure_mkdocs_jupyter(templates)
+    with tempfile.TemporaryDirectory(prefix="warm-up-") as folder:
+        page = Path(folder) / "warm_up.py"
+        page.write_text(_WARM_UP_PAGE, encoding="utf-8")
+        convert.nb2html(str(page), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
+        plugin._get_nb_toc_tokens(str(page), 3)
+
+
 @contextmanager
 def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Path) -> Iterator[None]:
     """Execute and render notebook pages into mkdocs-jupyter's cache, in the background, several at once.
 
     mkdocs-jupyter executes notebooks one after the other while it renders pages; on a cold build that
-    is most of the build's time. Rendering the missing pages here first, in one more process than
+    is most of the build's time. Rendering the missing pages here first, in more processes than
     there are CPUs, while the ``with`` block does other work, lets the plugin find every page in its
     cache. Each page is rendered by mkdocs-jupyter's own functions with the plugin's own options, so
     the result is what the plugin would have produced. Kernels are forked from a warm process
     (:mod:`site_tools.kernels`), and so are the workers (a fork server that imported nbconvert and
-    mkdocs-jupyter once), on Linux.
+    mkdocs-jupyter, and rendered a small page, once: :mod:`site_tools.notebook_workers`), on Linux.
 
     Parameters
     ----------
@@ -289,18 +324,16 @@ def prerendering(pages: dict[Path, Path], options: dict[str, Any], templates: Pa
     if not pages:
         yield
         return
-    # One more worker than CPUs: a worker's CPU is idle while its kernel runs a cell, and its kernel's
-    # while the worker renders the page (measured on 2 cores: 3 workers beat 2 by 2-3 s, 4 gain nothing).
-    workers = min(len(pages), usable_cpus() + 1)
-    # The workers' fork server imports nbconvert: without this, nbconvert's command-line app would load
-    # every exporter that any installed package registers, only to list their names in its help (0.5
-    # CPU-s). The site names its exporter directly. Kernels inherit it too, which changes nothing there.
-    os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
+    # More workers than CPUs: a worker's CPU is idle while its kernel runs a cell, and its kernel's while
+    # the worker renders the page; and with few workers the last notebook runs alone at the end, one
+    # CPU idle. Measured on 2 cores (cold builds, alternating): 3 workers beat 2 by 2-3 s; 5 beat 3 by
+    # about 1 s (medians 23.8 and 25.0 s of 4 each), all 7 at once lost 2 s to the listings' runner.
+    workers = min(len(pages), 2 * usable_cpus() + 1)
     with ExitStack() as stack:
         server = ""
         if kernels.available():
             context = multiprocessing.get_context("forkserver")
-            preload = ["site_tools.notebooks", "mkdocs_jupyter.convert", "mkdocs_jupyter.plugin"]
+            preload = ["site_tools.notebook_workers"]  # imports, and warms up, what workers use
             context.set_forkserver_preload(preload)
             server = stack.enter_context(kernels.fork_server())
         else:

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-# Before nbconvert is first imported (by mkdocs-jupyter, when the site's configuration is loaded):
-# otherwise its command-line app loads every exporter that any installed package registers, only to
-# list their names in its help, 0.5 CPU-s in each process (as in the build: site_tools.notebooks).
+# Before nbconvert is first imported (by mkdocs-jupyter, when the site's configuration is loaded, or
+# by a test): otherwise its command-line app loads every exporter that any installed package
+# registers, only to list their names in its help, 0.5 CPU-s in each process (see site_tools/__init__).
 os.environ.setdefault("NBCONVERT_DISABLE_CONFIG_EXPORTERS", "1")
 
 import matplotlib
