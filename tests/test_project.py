@@ -37,11 +37,3 @@ def test_ruff_is_clean(command: list[str]):
     assert ruff, "ruff is a dev dependency: run the tests with `uv run pytest`"
     done = subprocess.run([ruff, *command, "."], cwd=ROOT, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_uv_installs_the_environment_with_its_bytecode():
-    """Where PYTHONDONTWRITEBYTECODE is set, a fresh clone's processes would otherwise compile from source."""
-    import tomllib
-
-    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert settings["tool"]["uv"]["compile-bytecode"] is True
