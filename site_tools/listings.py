@@ -11,6 +11,8 @@ Listings that measure time (they ``import time``) run after the others, one at a
 with two CPUs or more, those among them that draw nothing can run in the background instead
 (:func:`runs_in_background`, :func:`build_in_background`), on one CPU while MkDocs renders the pages on
 the other: their results are then :class:`LazyRun` objects, which wait for the build when first read.
+The MkDocs hook builds the other listings in the background too, while it prepares the notebooks,
+and waits for them before any page or figure is published (``may_draw``).
 
 Results are cached by content: the cache key of a listing is a hash of its bytes, of the runner
 (which sets the figure style) and of the Python, NumPy and Matplotlib versions. A build with nothing

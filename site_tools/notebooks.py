@@ -275,12 +275,13 @@ print(math.pi)
 """
 
 
-def warm_up_rendering(templates: Path = TEMPLATES) -> None:
+def warm_up_rendering(templates: Path = TEMPLATES) -> str:
     """Render a small page, unexecuted, the way :func:`prerendering`'s workers render each page.
 
     Each worker would otherwise spend most of a CPU-second on what its first page alone needs:
     compiling nbconvert's templates, nbformat's schema validator, Pygments' lexer and many regular
     expressions. Done once in the process the workers are forked from, they inherit all of it.
+    Returns the page's HTML.
     """
     import tempfile
 
@@ -290,8 +291,9 @@ def warm_up_rendering(templates: Path = TEMPLATES) -> None:
     with tempfile.TemporaryDirectory(prefix="warm-up-") as folder:
         page = Path(folder) / "warm_up.py"
         page.write_text(_WARM_UP_PAGE, encoding="utf-8")
-        convert.nb2html(str(page), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
+        html = convert.nb2html(str(page), execute=False, theme="", allow_errors=False, custom_mathjax_url="")
         plugin._get_nb_toc_tokens(str(page), 3)
+    return html
 
 
 @contextmanager

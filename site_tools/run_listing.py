@@ -13,7 +13,8 @@ listings imports it: a runner of listings that only print starts in a fraction o
 listing runs once. A listing that draws runs in the light palette's style; each figure it would show is
 saved as ``OUTDIR/<n>-light.png``, then recoloured into the dark palette (every colour of the light
 palette becomes its dark counterpart) and saved again, with the same bounds, as ``OUTDIR/<n>-dark.png``
-(both cut to the tight bounds of ``savefig``, rounded out to whole pixels).
+(with ``savefig.bbox: tight``, as in the site's style, both are cut to the tight bounds, rounded out
+to whole pixels).
 That is the figure the listing would have drawn in the dark style (a test compares the two), for a
 fraction of the cost of running the listing again. What a listing prints goes to ``stdout.txt`` and
 its final numeric variables to ``values.json``.
@@ -228,12 +229,14 @@ def _draw(figure: Figure) -> Any:
 def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
     """Save ``figure`` as ``light``, then recoloured into the dark palette as ``dark``, with one size.
 
-    Both are cut to the tight bounds, rounded out to whole pixels: each file holds exactly what
-    ``savefig(bbox_inches=those bounds)`` writes (a test checks), at the cost of one drawing per
-    palette. The whole figure is drawn once, the bounds are measured with the same layout, and the
-    pixels inside them are written; that is the same image, because moving a drawing by whole pixels
-    changes none of them. A figure with an artist beyond its edge is saved with ``savefig`` instead,
-    whose canvas grows to take it in.
+    Both are cut to the tight bounds ``savefig(bbox_inches="tight")`` measures, rounded out to whole
+    pixels. The whole figure is drawn once per palette, the bounds are measured with the layout of
+    the first drawing, and the pixels inside them are written: no second layout pass only to measure
+    them. (The result can differ from ``savefig``'s own tight image in a few anti-aliased pixels, or a
+    hatch pattern's phase: the drawing is not moved by a fraction of a pixel first. Tests check that
+    nothing drawn is cut off and that the size is the tight size, give or take the rounding.) A
+    figure with an artist beyond its edge is saved with ``savefig`` and those bounds instead, whose
+    canvas grows to take it in.
     """
     import matplotlib as mpl
     from matplotlib.image import imsave
@@ -248,16 +251,19 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
     try:
         if mpl.rcParams["savefig.bbox"] == "tight":
             pixels = _draw(figure)
-            box = left, bottom, right, top = _tight_box(figure, figure.canvas.get_renderer())
+            left, bottom, right, top = _tight_box(figure, figure.canvas.get_renderer())
             height, width = pixels.shape[:2]
             if 0 <= left < right <= width and 0 <= bottom < top <= height:
                 rows, columns = slice(height - top, height - bottom), slice(left, right)
-                imsave(light, pixels[rows, columns], format="png", dpi=dpi, metadata=metadata)
+                write = functools.partial(imsave, format="png", origin="upper", dpi=dpi, metadata=metadata)
+                write(light, pixels[rows, columns])
                 with plt.style.context(style("dark")):
                     recolour(figure, "dark")
-                    imsave(dark, _draw(figure)[rows, columns], format="png", dpi=dpi, metadata=metadata)
+                    write(dark, _draw(figure)[rows, columns])
                 return
-            bbox_inches = Bbox.from_extents(*(bound / dpi for bound in box))
+            # (A hair more than the box: savefig's canvas size truncates, which could drop a pixel.)
+            right, top = right + 0.01, top + 0.01
+            bbox_inches = Bbox.from_extents(left / dpi, bottom / dpi, right / dpi, top / dpi)
         else:
             bbox_inches = None
         figure.savefig(light, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)

@@ -149,6 +149,9 @@ def test_a_background_listing_that_fails_or_draws_fails_whoever_reads_it(tmp_pat
     (folder / "draws.py").write_text("import time\n\nimport matplotlib.pyplot as plt\n\nplt.plot([1, 2])\n")
     with pytest.raises(ListingError, match="must not draw"):
         build_in_background(discover(folder), tmp_path / "cache").result()
+    # Unless the caller publishes figures only once it has the result (the hook's first listings).
+    report = build_in_background(discover(folder), tmp_path / "cache", may_draw=True).result()
+    assert [figure.number for figure in report.runs["draws"].figures] == [1]
 
 
 def test_only_timing_listings_that_draw_nothing_run_in_the_background(monkeypatch: pytest.MonkeyPatch):

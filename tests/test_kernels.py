@@ -166,3 +166,12 @@ def test_the_sites_exporter_gives_nbconverts_page_without_its_tab_stops(
     assert (our_stops, their_stops) == (0, 4), "nbconvert's pass adds a Tab stop per input and output"
     assert "hello" in ours
     assert "One pixel, drawn to test the figure markup" in ours
+
+
+def test_the_workers_warm_up_renders_a_page_as_the_site_does():
+    """The notebook workers' fork server renders this page before forking them (notebook_workers.py)."""
+    html = notebooks.warm_up_rendering()
+    soup = BeautifulSoup(html, "lxml")
+    assert soup.find("h1").get_text().startswith("Warm-up")
+    assert soup.select(".highlight"), "the code cell, highlighted"
+    assert soup.find("math"), "MathML kept as written"
