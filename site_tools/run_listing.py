@@ -27,6 +27,7 @@ import contextlib
 import functools
 import io
 import json
+import math
 import numbers
 import os
 import runpy
@@ -189,21 +190,15 @@ def _artists(figure: Figure) -> list[Any]:
     return artists
 
 
-def _tight_box(figure: Figure, renderer: Any = None) -> tuple[int, int, int, int]:
+def _tight_box(figure: Figure, renderer: Any) -> tuple[int, int, int, int]:
     """Return the bounds ``savefig(bbox_inches="tight")`` would use, in pixels, rounded out.
 
-    ``(left, bottom, right, top)`` at the ``savefig.dpi`` the figure is set to; a bound outside the
-    canvas (an artist beyond the figure's edge) is outside ``0..width`` or ``0..height``. Without
-    ``renderer`` the figure is laid out first (no pixel is drawn); with the renderer that has just
-    drawn it, its layout is reused.
+    ``(left, bottom, right, top)`` at the dpi the figure is set to, measured with ``renderer`` after
+    it drew the figure (its layout is reused); a bound outside the canvas (an artist beyond the
+    figure's edge) is outside ``0..width`` or ``0..height``.
     """
-    import math
-
     import matplotlib as mpl
 
-    if renderer is None:
-        figure.draw_without_rendering()
-        renderer = figure.canvas.get_renderer()
     bounds = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
     dpi = figure.dpi
     return (

@@ -133,7 +133,8 @@ def test_each_figure_is_cut_to_its_tight_bounds_and_loses_nothing(tmp_path: Path
         dpi = plt.rcParams["savefig.dpi"]
         width, height = figure.get_size_inches() * dpi
         figure.set_dpi(dpi)
-        left, bottom, right, top = _tight_box(figure)
+        figure.draw_without_rendering()  # laid out as savefig(bbox_inches="tight") lays it out
+        left, bottom, right, top = _tight_box(figure, figure.canvas.get_renderer())
         assert bool(left >= 0 and bottom >= 0 and right <= width and top <= height) is inside
         plt.close(figure)
         figure = draw()
