@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SNIPPETS, SiteBuild
+from conftest import ROOT, SNIPPETS, SiteBuild
 
 from site_tools.listings import (
     ListingError,
@@ -208,3 +208,59 @@ def test_notebook_cache_key_notices_a_changed_listing(tmp_path: Path):
     listing.write_text(listing.read_text() + "# edited\n")
     assert key(notebook) != first, "the notebook that names the listing is executed again"
     assert key(other) == first_other, "a notebook that does not name it is not"
+
+
+@pytest.mark.parametrize("fails", ["a listing", "the notebooks"])
+def test_on_config_stops_the_other_half_and_leaves_no_listing_runner_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+):
+    """The hook runs the listings in the background while it prepares the notebooks: either may fail.
+
+    A failed listing is raised inside the notebooks' block (which cancels the notebooks not yet
+    started); a failure while preparing the notebooks is raised once the listings' runner has ended.
+    """
+    from contextlib import contextmanager
+
+    from mkdocs.config import load_config
+
+    from site_tools import listings, mkdocs_hooks
+
+    for name in ("SOURCE_DATE_EPOCH", "PYTHONBREAKPOINT"):  # put back afterwards, as they were
+        monkeypatch.setenv(name, "0")
+    monkeypatch.setenv("TUTORIAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(mkdocs_hooks, "_timing", None)
+    monkeypatch.setattr(mkdocs_hooks, "_first", None)
+    listing = tmp_path / "snippets" / "broken.py"
+    listing.parent.mkdir()
+    failing = "raise ValueError('boom')\n" if fails == "a listing" else ""
+    listing.write_text("print('ran')\n" + failing)
+    monkeypatch.setattr(listings, "discover", lambda folder: [listing])
+    started: list[listings.Pending] = []
+    build_in_background = listings.build_in_background
+
+    def spy(*args: object, **kwargs: object) -> listings.Pending:
+        started.append(build_in_background(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(listings, "build_in_background", spy)
+    block: list[BaseException | None] = []
+
+    @contextmanager
+    def prerendering(config: object, pages: list[Path]):
+        try:
+            yield
+        except BaseException as error:
+            block.append(error)
+            raise
+        block.append(None)
+
+    monkeypatch.setattr(mkdocs_hooks, "_prerendering_missing_pages", prerendering)
+    if fails == "the notebooks":
+        monkeypatch.setattr(mkdocs_hooks, "_write_notebook_pages", lambda config: 1 / 0)
+    config = load_config(str(ROOT / "mkdocs.yml"))
+    expected = (ListingError, "boom") if fails == "a listing" else (ZeroDivisionError, "division")
+    with pytest.raises(expected[0], match=expected[1]):
+        mkdocs_hooks.on_config(config)
+    assert len(started) == 1, "the hook started the listings once"
+    assert not started[0]._thread.is_alive(), "the listings' runner has ended"
+    assert block == ([started[0]._error] if fails == "a listing" else []), "who saw the failure"
