@@ -239,6 +239,8 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
 
     plt = _pyplot()
     metadata = {"Software": None}
+    # The dark style would bring back the site's saving settings: keep any the listing changed.
+    saving = {key: value for key, value in mpl.rcParams.items() if key.startswith("savefig.")}
     dpi = mpl.rcParams["savefig.dpi"]
     dpi = figure.dpi if dpi == "figure" else dpi
     original = figure.dpi
@@ -252,7 +254,7 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
                 rows, columns = slice(height - top, height - bottom), slice(left, right)
                 write = functools.partial(imsave, format="png", origin="upper", dpi=dpi, metadata=metadata)
                 write(light, pixels[rows, columns])
-                with plt.style.context(style("dark")):
+                with plt.style.context(style("dark")), mpl.rc_context(saving):
                     recolour(figure, "dark")
                     write(dark, _draw(figure)[rows, columns])
                 return
@@ -262,7 +264,7 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
         else:
             bbox_inches = None
         figure.savefig(light, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
-        with plt.style.context(style("dark")):
+        with plt.style.context(style("dark")), mpl.rc_context(saving):
             recolour(figure, "dark")
             figure.savefig(dark, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
     finally:

@@ -170,3 +170,15 @@ def test_a_drawing_listing_runs_once_and_gives_both_palettes(tmp_path, monkeypat
     assert np.asarray(light).tobytes() != np.asarray(dark).tobytes()
     assert len(runs) == listing.read_text(encoding="utf-8").count("plt.plot("), "the listing ran once"
     plt.close("all")
+
+
+def test_a_listings_own_saving_settings_hold_for_both_palettes(tmp_path: Path):
+    """A listing that asks for an opaque background gets one in the dark figure too, not the style's."""
+    with plt.style.context(style("light")):
+        plt.rcParams["savefig.transparent"] = False  # as a listing could, before it draws
+        plt.rcParams["savefig.facecolor"] = "#fafafa"
+        draw_a_plot()
+        _save_open_figures(tmp_path, [])
+    light, dark = (png((tmp_path / f"1-{palette}.png").read_bytes()) for palette in ("light", "dark"))
+    assert light.shape == dark.shape
+    assert tuple(light[0, 0]) == tuple(dark[0, 0]) == (250, 250, 250, 255)
