@@ -33,6 +33,7 @@ import os
 import runpy
 import sys
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -241,6 +242,13 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
     metadata = {"Software": None}
     # The dark style would bring back the site's saving settings: keep any the listing changed.
     saving = {key: value for key, value in mpl.rcParams.items() if key.startswith("savefig.")}
+
+    @contextlib.contextmanager
+    def in_the_dark_palette() -> Iterator[None]:
+        with plt.style.context(style("dark")), mpl.rc_context(saving):
+            recolour(figure, "dark")
+            yield
+
     dpi = mpl.rcParams["savefig.dpi"]
     dpi = figure.dpi if dpi == "figure" else dpi
     original = figure.dpi
@@ -254,8 +262,7 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
                 rows, columns = slice(height - top, height - bottom), slice(left, right)
                 write = functools.partial(imsave, format="png", origin="upper", dpi=dpi, metadata=metadata)
                 write(light, pixels[rows, columns])
-                with plt.style.context(style("dark")), mpl.rc_context(saving):
-                    recolour(figure, "dark")
+                with in_the_dark_palette():
                     write(dark, _draw(figure)[rows, columns])
                 return
             # (A hair more than the box: savefig's canvas size truncates, which could drop a pixel.)
@@ -264,8 +271,7 @@ def _save_both_palettes(figure: Figure, light: Path, dark: Path) -> None:
         else:
             bbox_inches = None
         figure.savefig(light, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
-        with plt.style.context(style("dark")), mpl.rc_context(saving):
-            recolour(figure, "dark")
+        with in_the_dark_palette():
             figure.savefig(dark, dpi=dpi, bbox_inches=bbox_inches, metadata=metadata)
     finally:
         figure.set_dpi(original)
