@@ -9,6 +9,7 @@ both when the tests run the exercise as a script and when the site build execute
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -50,8 +51,7 @@ def test_exercise_is_in_the_navigation(exercise: notebooks.Exercise):
     assert f"exercises/{exercise.path.name}" in nav_sources()
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_exercise_reads_task_then_hints_then_solution_then_checks(exercise: notebooks.Exercise):
+def reads_task_then_hints_then_solution_then_checks(exercise: notebooks.Exercise) -> None:
     found = headings(exercise)
     assert found[0] == f"# Exercise {exercise.number} · {exercise.title.split(' · ', 1)[1]}"
     order = [found.index(h) for h in ("## Task", "## Hints", "## Solution", "## Checks")]
@@ -64,19 +64,42 @@ def test_exercise_reads_task_then_hints_then_solution_then_checks(exercise: note
     assert "assert " in cells[checks + 1].source
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_every_figure_has_alt_text_and_a_caption(exercise: notebooks.Exercise):
+#: The fewest words an exercise figure's alt text may have: enough to say what the figure shows.
+ALT_WORDS = 8
+
+
+def has_alt_text_and_a_caption_on_every_figure(exercise: notebooks.Exercise) -> None:
     figures = [c for c in notebooks.read(exercise.path).cells if "plt.show()" in c.source]
     assert figures, "an exercise shows at least one figure"
     for cell in figures:
-        assert len(cell.metadata.get("alt", "").split()) >= 8, cell.source[:80]
-        assert cell.metadata.get("caption", "").strip(), cell.source[:80]
+        where = f"the figure cell starting {cell.source.splitlines()[0]!r} in {exercise.path.name}"
+        how = '# %% alt="..." caption="..." on its "# %%" line (CONTRIBUTING.md, "Adding an exercise")'
+        alt = cell.metadata.get("alt", "")
+        assert len(alt.split()) >= ALT_WORDS, (
+            f"{where} needs alt text of at least {ALT_WORDS} words saying what the figure shows "
+            f"(it has {len(alt.split())}): {how}"
+        )
+        assert cell.metadata.get("caption", "").strip(), f"{where} needs a caption: {how}"
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_exercise_imports_only_numpy_matplotlib_and_the_standard_library(exercise: notebooks.Exercise):
+def imports_only_numpy_matplotlib_and_the_standard_library(exercise: notebooks.Exercise) -> None:
     code = "\n".join(c.source for c in notebooks.read(exercise.path).cells if c.cell_type == "code")
     assert imported_modules(code) <= ALLOWED_IMPORTS
+
+
+#: What is checked of an exercise's file alone. test_new_exercise runs them on a scaffolded exercise,
+#: so that the scaffold passes every check that a contributor's exercise must.
+FILE_CHECKS = [
+    reads_task_then_hints_then_solution_then_checks,
+    has_alt_text_and_a_caption_on_every_figure,
+    imports_only_numpy_matplotlib_and_the_standard_library,
+]
+
+
+@pytest.mark.parametrize("check", FILE_CHECKS, ids=lambda check: check.__name__)
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_file(exercise: notebooks.Exercise, check: Callable[[notebooks.Exercise], None]):
+    check(exercise)
 
 
 @pytest.fixture(scope="module")

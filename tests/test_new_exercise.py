@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SiteBuild, build_env
+from test_exercises import FILE_CHECKS
 
+from site_tools import notebooks
 from site_tools.new_exercise import main, slugify
 
 
@@ -64,13 +66,18 @@ def test_new_exercise_builds_passes_and_is_on_the_site(project: Path, site_build
     assert f"created docs/exercises/{new.name}" in done.stdout
     assert f"- exercises/{new.name}" in (project / "mkdocs.yml").read_text()
 
-    # Its tests: the exercise runs as a script and its checks pass.
+    # Its tests: the checks of test_exercises on its file, and it runs as a script and its checks pass.
+    [exercise] = [e for e in notebooks.discover(project / "docs" / "exercises") if e.path == new]
+    for check in FILE_CHECKS:
+        check(exercise)
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONBREAKPOINT": "0"}
     subprocess.run([sys.executable, "-W", "error", str(new)], cwd=tmp_path, env=env, check=True)
 
-    # The strict build puts it on the site, with its download (other notebooks come from the cache).
+    # The strict build puts it on the site, with its download (other notebooks come from a copy of the
+    # session's cache: the developer's own cache is left as it was).
     site = tmp_path / "site"
-    env = build_env(site_build.cache, site_build.notebook_cache)
+    notebook_cache = shutil.copytree(site_build.notebook_cache, tmp_path / "notebook-cache")
+    env = build_env(site_build.cache, notebook_cache)
     build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     built = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
