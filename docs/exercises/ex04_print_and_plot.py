@@ -169,8 +169,8 @@ assert settled["c"] < 100 and settled["c"] == min(settled.values())  # c settles
 assert settled["b"] == max(settled.values()) and settled["b"] > 1000  # b settles last
 assert abs(d_h[5] - d_h[0]) > 0.9 * abs(d_h[-1] - d_h[0])  # d: most of its move within 5 iterations
 assert d_h[5] > d_h[-1] and np.all(np.diff(d_h[100:]) < 0)  # past its final value, then creeps down
-assert abs(d_h[0]) > 0.5 > 0.05 > abs(d_h[100])  # from a large negative number to a small one
-assert abs(c_h[100]) < 0.01 < 0.1 < abs(c_h[0]) and c_h[10] < -0.05  # c: gone by 100, droops at 10
+assert abs(d_h[0]) > 0.5 and abs(d_h[100]) < 0.05  # from a large negative number to a small one
+assert abs(c_h[100]) < 0.01 and abs(c_h[0]) > 0.1 and c_h[10] < -0.05  # c: gone by 100, droops at 10
 cubic_10 = X @ history[10, :4]
 assert cubic_10[0] < y_sin[0] - 0.5 and cubic_10[-1] < y_sin[-1] - 0.5  # both ends droop
 assert np.all(np.diff(b_h) > 0)  # b climbs in every iteration...

@@ -99,7 +99,6 @@
 import io
 import os
 import pdb
-import sys
 
 import matplotlib.pyplot as plt
 import numpy as np
