@@ -21,7 +21,7 @@ settings = {  # name: (learning rate, momentum beta)
 iterations = {}
 for name, (learning_rate, beta) in settings.items():
     w = previous = start
-    excess = []  # loss minus the optimum, after each iteration
+    excess = [w @ XtX @ w - 2 * w @ Xty + yty - optimum]  # loss minus the optimum, from the start on
     # --8<-- [start:step]
     for t in range(1, 200_001):
         w, previous = w - learning_rate * 2 * (XtX @ w - Xty) + beta * (w - previous), w
@@ -31,11 +31,11 @@ for name, (learning_rate, beta) in settings.items():
             break
     # --8<-- [end:step]
     print(f"{name:>13}: rate {learning_rate:.3g}, beta {beta:.3f}, {iterations[name]:5d} iterations to 0.1 %")
-    plt.plot(range(1, len(excess) + 1), excess, label=name)
+    plt.plot(range(len(excess)), excess, label=name)
 iterations_plain, iterations_heavy_ball = iterations.values()
 rate_heavy_ball, beta_heavy_ball = settings["heavy ball"]
 
-plt.plot([1, iterations_plain], [0.001 * optimum] * 2, label="0.1 % of the optimum")
+plt.plot([0, iterations_plain], [0.001 * optimum] * 2, label="0.1 % of the optimum")
 plt.yscale("log")
 plt.xlabel("iteration")
 plt.ylabel("loss - optimum")

@@ -201,7 +201,7 @@ def test_momentum_figure_shows_both_runs_down_to_the_threshold(momentum):
     limit = 0.001 * v["optimum"]
     for line, count in ((plain, v["iterations_plain"]), (heavy, v["iterations_heavy_ball"])):
         excess = line.get_ydata()
-        assert len(excess) == count
+        assert list(line.get_xdata()) == list(range(count + 1)), "from the shared start, iteration 0"
         assert excess[-1] <= limit < excess[:-1].min()  # each curve stops at its first crossing
     np.testing.assert_allclose(threshold.get_ydata(), [limit, limit])
     # plain descent falls at every step; the heavy ball first climbs far above its start, then falls
@@ -211,6 +211,8 @@ def test_momentum_figure_shows_both_runs_down_to_the_threshold(momentum):
     assert 1 <= peak <= 20  # "for a few iterations"
     x, X, start = problem()
     start_excess = np.square(X @ start - np.sin(x)).sum() - v["optimum"]
+    for line in (plain, heavy):  # both curves show the shared start
+        assert line.get_ydata()[0] == pytest.approx(start_excess, rel=1e-9)
     assert heavy_excess[peak] > 10 * start_excess  # "far above where it started"
     assert np.all(np.diff(heavy_excess[peak:]) < 0)
 

@@ -196,7 +196,7 @@ plt.show()
 #
 # Drawing a moving path on a fixed slice is exact here, not an approximation. The gradients for $b$ and $d$
 # involve $a$ and $c$ only through $\sum x_i$, $\sum x_i^3$ and $\sum x_i^5$ ($c$ enters the gradient for
-# $d$ through $\sum x_i^5$), and all three vanish on the symmetric grid (see below). So the $(b, d)$ path
+# $d$ through $\sum x_i^5$), and all three vanish because the sample points $x_i$ are symmetric about zero (see below). So the $(b, d)$ path
 # never depended on $a$ and $c$, and fixing them only shifts the landscape by a constant.
 
 # %%
