@@ -13,10 +13,13 @@ Prints the median (and the spread) of N runs of each scenario:
 - with ``--pytest N``: the README's test command, ``uv run pytest``, as CI runs it (``CI=true``), in
   N fresh clones of the last commit (each synced first, as ``.ci/run`` does; the sync is not timed).
 
-For the cold build and the test suite it also prints the CPU work they did: the CPU time every process
-of the machine used meanwhile (from ``/proc/stat``, on Linux; so run it on an otherwise idle machine).
-That work divided by the number of CPUs is the least time the run could take here, however well it
-shares them out: a target below it needs less work, not better scheduling.
+For the cold build and the test suite it also prints the CPU work they did. Where this process may
+make a cgroup (Linux, as root: cgroup v1's ``cpuacct`` or cgroup v2), the command runs in a cgroup of
+its own, and the work is exactly the CPU time its processes used, whatever else the machine was doing.
+Elsewhere it is the CPU time every process of the machine used meanwhile (from ``/proc/stat``; so run
+it on an otherwise idle machine). That work divided by the number of CPUs is the least time the run
+could take here, however well it shares them out: a target below it needs less work, not better
+scheduling.
 
 Edits are made to the real files and reverted afterwards. Times are wall-clock seconds on this
 machine; compare medians and ratios from one run, not numbers from different days.
@@ -79,20 +82,70 @@ def machine_cpus() -> int:
     return sum(1 for line in lines if line.startswith("cpu") and line[3:4].isdigit())
 
 
+#: Where a new cgroup can be made, and the file of its CPU time: cgroup v1's ``cpuacct`` hierarchy (in
+#: nanoseconds), then cgroup v2's unified one (``usage_usec`` in ``cpu.stat``).
+CGROUP_ROOTS = [(Path("/sys/fs/cgroup/cpuacct"), "cpuacct.usage"), (Path("/sys/fs/cgroup"), "cpu.stat")]
+
+
+def new_cgroup(roots: list[tuple[Path, str]] = CGROUP_ROOTS) -> Path | None:
+    """Make a cgroup for one measured command and return its folder; None where none can be made."""
+    for root, usage in roots:
+        if (root / usage).exists():
+            with contextlib.suppress(OSError):
+                return Path(tempfile.mkdtemp(prefix="bench-", dir=root))
+    return None
+
+
+def cgroup_cpu(group: Path) -> float:
+    """Return the CPU time, in seconds, that the processes of ``group`` (and their children) have used."""
+    if (group / "cpuacct.usage").exists():
+        return int((group / "cpuacct.usage").read_text(encoding="ascii")) / 1e9
+    fields = dict(line.split() for line in (group / "cpu.stat").read_text(encoding="ascii").splitlines())
+    return int(fields["usage_usec"]) / 1e6
+
+
 @dataclass
 class Measure:
-    """One timed run: its wall-clock seconds, and the machine's CPU work meanwhile (None if unknown)."""
+    """One timed run: its wall-clock seconds, and its CPU work (None if unknown).
+
+    The work is the command's own processes' (measured in a cgroup) or, where no cgroup could be made,
+    the whole machine's meanwhile; ``own`` tells which.
+    """
 
     seconds: float
     work: float | None
+    own: bool = False
 
 
 def timed(run: Callable[[], object]) -> Measure:
-    """Call ``run`` and measure it."""
+    """Call ``run`` and measure it (the CPU work: the machine's)."""
     work, start = cpu_work(), time.perf_counter()
     run()
     seconds, end = time.perf_counter() - start, cpu_work()
     return Measure(seconds, None if work is None or end is None else end - work)
+
+
+def timed_command(command: list[str], **options: object) -> tuple[subprocess.CompletedProcess, Measure]:
+    """Run ``command`` (``subprocess.run`` with ``options``) and measure it.
+
+    In a cgroup of its own where one can be made, so that its CPU work is its processes' alone; the
+    cgroup is removed afterwards.
+    """
+    group = new_cgroup()
+    if group is None:
+        done: list[subprocess.CompletedProcess] = []
+        measured = timed(lambda: done.append(subprocess.run(command, check=False, **options)))
+        return done[0], measured
+    # A shell puts itself into the cgroup, then becomes the command: all its processes are counted.
+    enter = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(group), *command]
+    try:
+        start = time.perf_counter()
+        done = subprocess.run(enter, check=False, **options)
+        seconds = time.perf_counter() - start
+        return done, Measure(seconds, cgroup_cpu(group), own=True)
+    finally:
+        with contextlib.suppress(OSError):
+            group.rmdir()
 
 
 def cli_build(site: Path, cache: Path) -> Measure:
@@ -104,7 +157,9 @@ def cli_build(site: Path, cache: Path) -> Measure:
         "TUTORIAL_NOTEBOOK_CACHE_DIR": str(cache / "notebooks"),
     }
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(site)]
-    return timed(lambda: subprocess.run(command, cwd=ROOT, env=env, check=True))
+    done, measured = timed_command(command, cwd=ROOT, env=env)
+    done.check_returncode()
+    return measured
 
 
 def test_suite(scratch: Path) -> Measure:
@@ -126,23 +181,18 @@ def test_suite(scratch: Path) -> Measure:
         sync = ["uv", "sync", "--locked", "--compile-bytecode", "--quiet"]
         subprocess.run(sync, cwd=clone, env=env, check=True)
         log = folder / "pytest.log"
-
-        def pytest() -> None:
-            with log.open("w", encoding="utf-8") as out:
-                ci = {**env, "CI": "true"}
-                done = subprocess.run(
-                    ["uv", "run", "pytest"],
-                    cwd=clone,
-                    env=ci,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    check=False,
-                )
-            if done.returncode != 0:
-                tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
-                raise RuntimeError(f"the tests failed (exit {done.returncode}):\n{tail}")
-
-        return timed(pytest)
+        with log.open("w", encoding="utf-8") as out:
+            done, measured = timed_command(
+                ["uv", "run", "pytest"],
+                cwd=clone,
+                env={**env, "CI": "true"},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        if done.returncode != 0:
+            tail = "\n".join(log.read_text(encoding="utf-8").splitlines()[-30:])
+            raise RuntimeError(f"the tests failed (exit {done.returncode}):\n{tail}")
+        return measured
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -172,8 +222,9 @@ def report(label: str, runs: list[Measure], target: float | None = None, work: b
     if work and done:
         cpus = machine_cpus()
         spent = statistics.median(done)
+        whose = "its processes'" if all(run.own for run in runs) else "the machine's"
         print(
-            f"{'':34} CPU work {spent:6.1f} CPU-s (range {min(done):.1f}-{max(done):.1f}): "
+            f"{'':34} CPU work {spent:6.1f} CPU-s (range {min(done):.1f}-{max(done):.1f}, {whose}): "
             f"at least {spent / cpus:.1f} s on {cpus} CPU(s)"
         )
 

@@ -1,9 +1,14 @@
-"""The benchmark's CPU-work reading, which turns a measured time into the least time the work allows."""
+"""The benchmark's CPU-work reading, which turns a measured time into the least time the work allows.
+
+A measured command runs in a cgroup of its own where one can be made, so that its work is its own.
+"""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -27,4 +32,48 @@ def test_the_report_gives_the_least_time_the_work_allows(capsys: pytest.CaptureF
     assert "MISSED" in first
     cpus = bench.machine_cpus()
     assert cpus >= 1
-    assert f"CPU work   44.0 CPU-s (range 40.0-48.0): at least {44 / cpus:.1f} s on {cpus} CPU(s)" in second
+    assert (
+        f"CPU work   44.0 CPU-s (range 40.0-48.0, the machine's): at least {44 / cpus:.1f} s on {cpus}"
+        in second
+    )
+    bench.report("cold build", [bench.Measure(20.0, 40.0, own=True)], target=20, work=True)
+    assert "(range 40.0-40.0, its processes'):" in capsys.readouterr().out
+
+
+def test_a_command_in_its_own_cgroup_is_charged_its_own_cpu_time_only():
+    if (probe := bench.new_cgroup()) is None:
+        pytest.skip("this machine lets no process make a cgroup (not root, or no cgroup file system)")
+    probe.rmdir()
+    spin = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.4: pass"
+    done, busy = bench.timed_command([sys.executable, "-c", spin])
+    assert done.returncode == 0
+    assert busy.own
+    assert busy.work >= 0.35
+    # Meanwhile this process keeps a CPU busy: the machine works, the command (asleep) does not.
+    stop = threading.Event()
+    spinner = threading.Thread(target=lambda: [None for _ in iter(stop.is_set, True)])
+    machine = bench.cpu_work()
+    spinner.start()
+    try:
+        done, idle = bench.timed_command(["sleep", "0.5"])
+    finally:
+        stop.set()
+        spinner.join()
+    assert done.returncode == 0
+    assert idle.own
+    assert idle.work < 0.1
+    assert bench.cpu_work() - machine >= 0.3
+    assert not any(
+        p.name.startswith("bench-") for root, _ in bench.CGROUP_ROOTS if root.is_dir() for p in root.iterdir()
+    )
+
+
+def test_without_a_cgroup_the_work_is_the_machines(tmp_path: Path):
+    assert bench.new_cgroup([(tmp_path / "no-such-hierarchy", "cpuacct.usage")]) is None
+
+
+def test_cgroup_v2_cpu_time_is_read_from_cpu_stat(tmp_path: Path):
+    (tmp_path / "cpu.stat").write_text("usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\n")
+    assert bench.cgroup_cpu(tmp_path) == 1.5
+    (tmp_path / "cpuacct.usage").write_text("2500000000\n")  # cgroup v1's, in nanoseconds
+    assert bench.cgroup_cpu(tmp_path) == 2.5
