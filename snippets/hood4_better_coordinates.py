@@ -39,7 +39,8 @@ for name, X in bases.items():
 for _ in range(500):
     w = w - rate["Legendre in u"] * 2 * (XtX @ w - Xty)
 w_legendre, (a, b, c, d) = w, to_x["Legendre in u"] @ w
-print("Legendre coefficients after 500 more steps:", " ".join(f"{v:+.6f}" for v in w_legendre.round(6) + 0.0))
+legendre_shown = " ".join(f"{v:+.6f}" for v in np.round(w_legendre, 6) + 0.0)  # no -0.0
+print("Legendre coefficients after 500 more steps:", legendre_shown)
 print("                a              b              c              d")
 for label, coefficients in [("from Legendre", [a, b, c, d]), ("lstsq in x", best)]:
     print(f"{label:>13}" + "".join(f"{v:15.10f}" for v in np.round(coefficients, 10) + 0.0))  # no -0.0

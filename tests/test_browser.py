@@ -133,6 +133,7 @@ def site_url(local_port: int) -> str:
 
 
 DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 class Reader:
@@ -377,6 +378,14 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
             .filter(m => m.checkVisibility() && m.getBoundingClientRect().width === 0).length"""
     )
     assert empty_math == 0, "math that did not render"
+    # On a phone, every formula fits the column (a wider one would scroll, with a shadow as its cue).
+    page.set_viewport_size(PHONE)
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll("article .math-display")]
+            .filter(m => m.scrollWidth > m.clientWidth).map(m => m.textContent.slice(0, 60))"""
+    )
+    page.set_viewport_size(DESKTOP)
+    assert wide == [], f"formulas wider than a phone's column: {wide}"
     links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
     assert links, "a page has links (at least the navigation)"
     for link in links:
@@ -714,7 +723,7 @@ def test_screenshots_for_people_and_no_sideways_scrolling_on_phones(
         for name, path in (("home", "/"), ("step9", "/gradient-descent/")):
             page = tab.open(path) if name == "home" else tab.visit(path)
             page.evaluate("document.fonts.ready")
-            for device, viewport in (("desktop", DESKTOP), ("phone", {"width": 390, "height": 844})):
+            for device, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
                 page.set_viewport_size(viewport)
                 page.evaluate("new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
                 load_every_image(page)

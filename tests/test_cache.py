@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 import time
@@ -30,6 +31,18 @@ def files(folder: Path) -> dict[str, bytes]:
 def cold(site_build: SiteBuild) -> tuple[Path, Report]:
     """The listing cache of the session's site build, which started empty, and a build over it."""
     return site_build.cache, build(discover(SNIPPETS), site_build.cache)
+
+
+#: A zero printed with a minus sign ("-0", "-0.000000"): a reader takes it for a typo or a tiny negative.
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0(?:\.0+)?(?![\d.eE])")
+
+
+def test_no_listing_prints_a_negative_zero(cold: tuple[Path, Report]):
+    assert NEGATIVE_ZERO.search("Legendre: +0.000000 -0.000000 +0.9")
+    assert not NEGATIVE_ZERO.search("-0.0003 -0.09 -10 x-0.5e-3")
+    _, report = cold
+    printed = {name: NEGATIVE_ZERO.findall(run.stdout) for name, run in report.runs.items()}
+    assert {name: found for name, found in printed.items() if found} == {}
 
 
 def test_a_cold_build_runs_every_listing(site_build: SiteBuild):

@@ -88,7 +88,8 @@ def imports_only_numpy_matplotlib_and_the_standard_library(exercise: notebooks.E
 
 
 #: What is checked of an exercise's file alone. test_new_exercise runs them on a scaffolded exercise,
-#: so that the scaffold passes every check that a contributor's exercise must.
+#: as it runs the scaffold as a script and checks its page, so that the scaffold passes what a
+#: contributor's exercise must.
 FILE_CHECKS = [
     reads_task_then_hints_then_solution_then_checks,
     has_alt_text_and_a_caption_on_every_figure,
@@ -108,17 +109,21 @@ def script_runs() -> dict[Path, ScriptRun]:
     return run_scripts([e.path for e in EXERCISES], env={"PYTHONBREAKPOINT": "0"})
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_exercise_runs_as_a_script_and_its_checks_pass(exercise: notebooks.Exercise, script_runs: dict):
-    run = script_runs[exercise.path]
+def ran_cleanly(run: ScriptRun) -> None:
+    """Check how an exercise ended when run as a script: its checks passed, quietly, writing nothing."""
     assert run.status == 0, run.stderr
     assert run.stderr == ""
     assert run.files == [], "an exercise must not write files"
 
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
-def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exercise: notebooks.Exercise):
-    folder = built_site / "exercises" / exercise.stem
+def test_exercise_runs_as_a_script_and_its_checks_pass(exercise: notebooks.Exercise, script_runs: dict):
+    ran_cleanly(script_runs[exercise.path])
+
+
+def is_executed_light_and_downloadable(site: Path, exercise: notebooks.Exercise) -> None:
+    """Check the exercise's page on the built ``site``: executed, within budget, its download valid."""
+    folder = site / "exercises" / exercise.stem
     html = (folder / "index.html").read_text(encoding="utf-8")
     assert len(html.encode()) <= PAGE_BUDGET
     soup = BeautifulSoup(html, "lxml")
@@ -139,6 +144,11 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
     assert notebook.metadata.kernelspec.name == "python3"
     # Prose and printed output are read, not operated: no Tab stop each (nbconvert's default).
     assert not soup.select(".jupyter-wrapper [tabindex]")
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=ids)
+def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exercise: notebooks.Exercise):
+    is_executed_light_and_downloadable(built_site, exercise)
 
 
 def test_exercise_index_lists_every_exercise(built_site: Path):

@@ -213,6 +213,7 @@ def test_momentum_figure_shows_both_runs_down_to_the_threshold(momentum):
     start_excess = np.square(X @ start - np.sin(x)).sum() - v["optimum"]
     for line in (plain, heavy):  # both curves show the shared start
         assert line.get_ydata()[0] == pytest.approx(start_excess, rel=1e-9)
+    assert plain.get_ydata()[1] < start_excess / 10  # "plain gradient descent drops at once"
     assert heavy_excess[peak] > 10 * start_excess  # "far above where it started"
     assert np.all(np.diff(heavy_excess[peak:]) < 0)
 

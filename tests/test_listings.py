@@ -109,6 +109,23 @@ def test_gradient_descent_prints_a_falling_loss_every_100_iterations(gd):
     assert result == f"Result: y = {ns['a']:.4f} {ns['b']:+.4f} x {ns['c']:+.4f} x^2 {ns['d']:+.4f} x^3"
 
 
+def test_each_printed_loss_is_measured_before_that_pass_updates(gd):
+    """Step 9's page: the line ``t`` shows the loss after t updates, the last one before the final update."""
+    ns = gd.namespace
+    x, y = ns["x"], ns["y_sin"]
+    w = np.random.default_rng(seed=7).standard_normal(4)
+    basis = np.vander(x, 4, increasing=True)
+    after = {}
+    for update in range(1, 2001):
+        w = w - ns["learning_rate"] * basis.T @ (2.0 * (basis @ w - y))
+        after[update] = float(np.square(basis @ w - y).sum())
+    *progress, _ = gd.stdout.splitlines()
+    for line in progress:
+        t, loss = line.split()
+        assert float(loss) == pytest.approx(after[int(t)], rel=1e-9)
+    assert after[2000] < float(progress[-1].split()[1])  # the final update lowers it once more
+
+
 def test_gradient_descent_ends_within_one_percent_of_the_best_cubic(gd):
     ns = gd.namespace
     coefficients, optimum = best_cubic(ns["x"], ns["y_sin"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +9,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SiteBuild, build_env
-from test_exercises import FILE_CHECKS
+from scripts import run_scripts
+from test_exercises import FILE_CHECKS, is_executed_light_and_downloadable, ran_cleanly
 
 from site_tools import notebooks
 from site_tools.new_exercise import main, slugify
@@ -66,12 +66,12 @@ def test_new_exercise_builds_passes_and_is_on_the_site(project: Path, site_build
     assert f"created docs/exercises/{new.name}" in done.stdout
     assert f"- exercises/{new.name}" in (project / "mkdocs.yml").read_text()
 
-    # Its tests: the checks of test_exercises on its file, and it runs as a script and its checks pass.
+    # Its tests, those of test_exercises: the checks of its file, and it runs as a script, quietly.
     [exercise] = [e for e in notebooks.discover(project / "docs" / "exercises") if e.path == new]
+    assert FILE_CHECKS
     for check in FILE_CHECKS:
         check(exercise)
-    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONBREAKPOINT": "0"}
-    subprocess.run([sys.executable, "-W", "error", str(new)], cwd=tmp_path, env=env, check=True)
+    ran_cleanly(run_scripts([new], env={"PYTHONBREAKPOINT": "0"})[new])
 
     # The strict build puts it on the site, with its download (other notebooks come from a copy of the
     # session's cache: the developer's own cache is left as it was).
@@ -81,6 +81,5 @@ def test_new_exercise_builds_passes_and_is_on_the_site(project: Path, site_build
     build = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)]
     built = subprocess.run(build, cwd=project, env=env, capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
-    assert (site / "exercises" / new.stem / "index.html").exists()
-    assert (site / "exercises" / f"{new.stem}.ipynb").exists()
+    is_executed_light_and_downloadable(site, exercise)
     assert "notebooks: executing 1 of " in built.stderr, "only the new exercise was executed"

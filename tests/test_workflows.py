@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
 from conftest import ROOT
+from packaging.specifiers import SpecifierSet
+from packaging.version import Version
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
@@ -53,6 +56,14 @@ def test_no_workflow_runs_untrusted_code_with_secrets(name: str):
 def test_workflows_run_the_readme_test_command(name: str):
     commands = [step.get("run", "").strip() for step in steps(load(name))]
     assert readme_test_command() in commands
+    # ... with the locked dependencies, as .ci/run (`uv lock --check`), for the Python of .python-version
+    for job in load(name)["jobs"].values():
+        if any("run" in step for step in job["steps"]):
+            assert job["env"]["UV_LOCKED"] == "1"
+    pinned = (ROOT / ".python-version").read_text(encoding="ascii").strip()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    required = project["requires-python"]
+    assert Version(pinned) in SpecifierSet(required)
 
 
 def test_pull_requests_are_read_only_and_leave_a_preview():

@@ -163,7 +163,7 @@ loss_best = np.square(X @ coefficients_best - y_sin).sum()
 safe_rate = 0.9 * ceiling_big
 _, losses_safe = gradient_descent(x, learning_rate=safe_rate)
 condition_x = eig_big[-1] / eig_big[0]
-print(f"Learning rate {safe_rate:.3g}: loss {losses_safe[-1]:.4g} after 2000 updates,")
+print(f"Learning rate {safe_rate:.3g}: loss {losses_safe[-1]:.4g} in the last of 2000 passes,")
 print(f"{losses_safe[-1] / loss_best:.3g} times the least-squares optimum {loss_best:.4g}.")
 print(f"Condition number of the Hessian: {condition_x:.3g}.")
 print(f"Updates to shrink the slowest error component tenfold: {np.log(10) / (safe_rate * eig_big[0]):.3g}.")
@@ -188,7 +188,7 @@ rate_u = 1 / eig_u[-1]
 coefficients_u, losses_u = gradient_descent(u, learning_rate=rate_u)
 print(f"Condition number: {condition_x:.3g} in x, {eig_u[-1] / eig_u[0]:.3g} in u.")
 print(f"Learning rate 1 / lambda_max = {rate_u:.3g}:")
-print(f"loss {losses_u[-1]:.6g} after 2000 updates (optimum {loss_best:.6g}).")
+print(f"loss {losses_u[-1]:.6g} in the last of 2000 passes (optimum {loss_best:.6g}).")
 coefficients_back = coefficients_u / (4 * np.pi) ** np.arange(4)
 print(f"Converted back to x: b = {coefficients_back[1]:.4g}, d = {coefficients_back[3]:.4g}")
 print(f"Least squares:       b = {coefficients_best[1]:.4g}, d = {coefficients_best[3]:.4g}")
