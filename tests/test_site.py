@@ -13,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 from conftest import (
+    DOCS,
     ROOT,
     SNIPPETS,
     TEST_SITE_URL,
@@ -283,6 +284,21 @@ def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
         second = digest(tmp_path / again)
         assert first.keys() == second.keys()
         assert [path for path in first if first[path] != second[path]] == [], again
+
+
+def test_the_home_pages_reading_order_names_the_chapters_as_the_navigation_does():
+    """The home page lists the chapters as ``- **Step N** · [Title](file.md)``; the navigation's titles
+    are ``Step N · Title``: the two say the same, in the same order."""
+    home = (DOCS / "index.md").read_text(encoding="utf-8")
+    chapter = re.compile(r"^- \*\*(Steps? [\d\N{EN DASH}]+)\*\* · \[([^\]]+)\]\(([^)]+)\)", re.MULTILINE)
+    listed = chapter.findall(home)
+    pages = [next(iter(item.items())) for item in mkdocs_config()["nav"] if isinstance(item, dict)]
+    titles = {source: title for title, source in pages if isinstance(source, str)}
+    chapters = [source for source in nav_sources() if titles.get(source, "").startswith("Step")]
+    assert [source for _, _, source in listed] == chapters
+    for step, title, source in listed:
+        assert titles[source].startswith(f"{step} · "), (titles[source], step)
+        assert title.startswith(titles[source].split(" · ", 1)[1]), (title, titles[source])
 
 
 def test_nothing_is_written_into_docs(built_site: Path):
