@@ -16,6 +16,7 @@ Screenshots of the home and Step 9 pages, light and dark, desktop and phone, are
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 import re
@@ -27,9 +28,11 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import nbformat
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 from conftest import ROOT, TEST_SITE_URL, built_file, expand_snippets
+from matplotlib.image import imread
 
 from site_tools import notebooks
 from site_tools.lighthouse import StaticServer, serve
@@ -386,6 +389,14 @@ def test_page_loads_cleanly_offline_with_images_math_and_working_links(
     )
     page.set_viewport_size(DESKTOP)
     assert wide == [], f"formulas wider than a phone's column: {wide}"
+    # A formula that fits shows no scroll shadow: its last pixels are the page's background.
+    formula = page.locator("article .math-display").first
+    if formula.count():
+        formula.scroll_into_view_if_needed()
+        box = formula.bounding_box()
+        edge = {"x": box["x"] + box["width"] - 6, "y": box["y"], "width": 6, "height": box["height"]}
+        pixels = imread(io.BytesIO(page.screenshot(clip=edge)), format="png")[..., :3]
+        assert np.abs(pixels - pixels[0, 0]).max() <= 8 / 255, "a scroll shadow shows on a formula that fits"
     links = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.href)")
     assert links, "a page has links (at least the navigation)"
     for link in links:
