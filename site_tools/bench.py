@@ -128,24 +128,26 @@ def timed(run: Callable[[], object]) -> Measure:
 def timed_command(command: list[str], **options: object) -> tuple[subprocess.CompletedProcess, Measure]:
     """Run ``command`` (``subprocess.run`` with ``options``) and measure it.
 
-    In a cgroup of its own where one can be made, so that its CPU work is its processes' alone; the
-    cgroup is removed afterwards.
+    In a cgroup of its own where one can be made, so that its CPU work is its processes' alone (the
+    cgroup is removed afterwards); if none can be made or entered, the work is the machine's.
     """
     group = new_cgroup()
-    if group is None:
-        done: list[subprocess.CompletedProcess] = []
-        measured = timed(lambda: done.append(subprocess.run(command, check=False, **options)))
-        return done[0], measured
-    # A shell puts itself into the cgroup, then becomes the command: all its processes are counted.
-    enter = ["sh", "-c", 'echo $$ > "$0/cgroup.procs" && exec "$@"', str(group), *command]
+    if group is not None:
+        # A shell puts itself into the cgroup, if it may, then becomes the command: its processes count.
+        enter = '{ echo $$ > "$0/cgroup.procs"; } 2>/dev/null; exec "$@"'
+        command = ["sh", "-c", enter, str(group), *command]
+    work, start = cpu_work(), time.perf_counter()
     try:
-        start = time.perf_counter()
-        done = subprocess.run(enter, check=False, **options)
-        seconds = time.perf_counter() - start
-        return done, Measure(seconds, cgroup_cpu(group), own=True)
+        done = subprocess.run(command, check=False, **options)
+        seconds, end = time.perf_counter() - start, cpu_work()
+        own = cgroup_cpu(group) if group is not None else 0.0
     finally:
-        with contextlib.suppress(OSError):
-            group.rmdir()
+        if group is not None:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+    if own > 0:
+        return done, Measure(seconds, own, own=True)
+    return done, Measure(seconds, None if work is None or end is None else end - work)
 
 
 def cli_build(site: Path, cache: Path) -> Measure:

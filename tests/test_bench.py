@@ -81,3 +81,14 @@ def test_cgroup_v2_cpu_time_is_read_from_cpu_stat(tmp_path: Path):
     assert bench.cgroup_cpu(tmp_path) == 1.5
     (tmp_path / "cpuacct.usage").write_text("2500000000\n")  # cgroup v1's, in nanoseconds
     assert bench.cgroup_cpu(tmp_path) == 2.5
+
+
+def test_a_cgroup_counting_nothing_gives_the_machines_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A folder that looks like a cgroup but is not one (the shell's move into it does nothing)."""
+    (tmp_path / "cpuacct.usage").write_text("0\n")
+    monkeypatch.setattr(bench, "new_cgroup", lambda: tmp_path)
+    done, measured = bench.timed_command([sys.executable, "-c", "pass"])
+    assert done.returncode == 0
+    assert not measured.own
+    assert measured.work is not None
+    assert measured.work > 0
