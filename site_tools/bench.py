@@ -96,6 +96,18 @@ def new_cgroup(roots: list[tuple[Path, str]] = CGROUP_ROOTS) -> Path | None:
     return None
 
 
+#: How long, in seconds, a measured command's helpers may take to exit after it.
+CGROUP_EXIT_WAIT = 5.0
+
+
+def _has_processes(group: Path) -> bool:
+    """Tell whether a process is still in ``group``."""
+    try:
+        return bool((group / "cgroup.procs").read_text(encoding="ascii").strip())
+    except OSError:
+        return False
+
+
 def cgroup_cpu(group: Path) -> float:
     """Return the CPU time, in seconds, that the processes of ``group`` (and their children) have used."""
     if (group / "cpuacct.usage").exists():
@@ -140,7 +152,14 @@ def timed_command(command: list[str], **options: object) -> tuple[subprocess.Com
     try:
         done = subprocess.run(command, check=False, **options)
         seconds, end = time.perf_counter() - start, cpu_work()
-        own = cgroup_cpu(group) if group is not None else 0.0
+        own = 0.0
+        if group is not None:
+            # Helpers that the command started (a build's kernels, say) may still be exiting: their last
+            # CPU time counts too, and a cgroup can be removed only once it is empty.
+            give_up = time.monotonic() + CGROUP_EXIT_WAIT
+            while _has_processes(group) and time.monotonic() < give_up:
+                time.sleep(0.05)
+            own = cgroup_cpu(group)
     finally:
         if group is not None:
             with contextlib.suppress(OSError):

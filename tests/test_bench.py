@@ -69,6 +69,17 @@ def test_a_command_in_its_own_cgroup_is_charged_its_own_cpu_time_only():
     assert idle.own
     assert idle.work < 0.1
     assert bench.cpu_work() - machine >= 0.3
+    # A helper that outlives the command (a build's kernel, say) is waited for and counted.
+    helper = f"import time\ntime.sleep(0.2)\n{spin}"
+    done, lingering = bench.timed_command(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys\nsubprocess.Popen([sys.executable, '-c', {helper!r}])",
+        ]
+    )
+    assert done.returncode == 0
+    assert lingering.work >= 0.35
     assert cgroups() == before, "each command's cgroup is removed after it (others, a benchmark's, stay)"
 
 
@@ -87,6 +98,7 @@ def test_a_cgroup_counting_nothing_gives_the_machines_work(tmp_path: Path, monke
     """A folder that looks like a cgroup but is not one (the shell's move into it does nothing)."""
     (tmp_path / "cpuacct.usage").write_text("0\n")
     monkeypatch.setattr(bench, "new_cgroup", lambda: tmp_path)
+    monkeypatch.setattr(bench, "CGROUP_EXIT_WAIT", 0.1)  # the pid the shell wrote stays in the file
     done, measured = bench.timed_command([sys.executable, "-c", "pass"])
     assert done.returncode == 0
     assert not measured.own
