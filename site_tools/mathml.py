@@ -103,10 +103,20 @@ class _InlineMath(InlineArithmatexPattern):
         return self.md.htmlStash.store(to_mathml(element.text, "inline")), start, end
 
 
+#: An equation's number, ``\tag{1}``: shown beside the formula, outside its MathML, so that a screen
+#: reader reads the formula, then its number, not "(1)" as part of it.
+_TAG = re.compile(r"\\tag\{([^{}]*)\}")
+
+
 class _BlockMath(BlockArithmatexProcessor):
     def generic_output(self, parent: etree.Element, math: str) -> None:
+        tags = _TAG.findall(math)
+        if len(tags) > 1:
+            raise MathConversionError(f"cannot convert math {math!r}: more than one \\tag")
         element = etree.SubElement(parent, "div", {"class": "math-display"})
-        element.text = self.parser.md.htmlStash.store(to_mathml(math, "block"))
+        element.text = self.parser.md.htmlStash.store(to_mathml(_TAG.sub("", math), "block"))
+        if tags:
+            etree.SubElement(element, "span", {"class": "math-tag"}).text = f"({tags[0].strip()})"
 
 
 class MathMLExtension(ArithmatexExtension):

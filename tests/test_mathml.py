@@ -47,3 +47,13 @@ def test_absolute_value_bars_are_fences():
     assert mathml.count('form="prefix"') == 1
     assert mathml.count('form="postfix"') == 1
     assert mathml.index('form="prefix"') < mathml.index('form="postfix"')
+
+
+def test_an_equation_number_stands_beside_the_formula_not_inside_it():
+    html = render("$$\ny = \\sin(x) \\tag{2}\n$$\n")
+    assert '<span class="math-tag">(2)</span></div>' in html
+    formula = html[html.index("<math") : html.index("</math>")]
+    assert "2" not in formula
+    assert "tag" not in formula
+    with pytest.raises(MathConversionError, match="more than one"):
+        render("$$\ny = x \\tag{1} \\tag{2}\n$$\n")
