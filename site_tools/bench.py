@@ -148,10 +148,9 @@ def timed_command(command: list[str], **options: object) -> tuple[subprocess.Com
         # A shell puts itself into the cgroup, if it may, then becomes the command: its processes count.
         enter = '{ echo $$ > "$0/cgroup.procs"; } 2>/dev/null; exec "$@"'
         command = ["sh", "-c", enter, str(group), *command]
-    work, start = cpu_work(), time.perf_counter()
+    finished: list[subprocess.CompletedProcess] = []
     try:
-        done = subprocess.run(command, check=False, **options)
-        seconds, end = time.perf_counter() - start, cpu_work()
+        machine = timed(lambda: finished.append(subprocess.run(command, check=False, **options)))
         own = 0.0
         if group is not None:
             # Helpers that the command started (a build's kernels, say) may still be exiting: their last
@@ -164,9 +163,7 @@ def timed_command(command: list[str], **options: object) -> tuple[subprocess.Com
         if group is not None:
             with contextlib.suppress(OSError):
                 group.rmdir()
-    if own > 0:
-        return done, Measure(seconds, own, own=True)
-    return done, Measure(seconds, None if work is None or end is None else end - work)
+    return finished[0], Measure(machine.seconds, own, own=True) if own > 0 else machine
 
 
 def cli_build(site: Path, cache: Path) -> Measure:
