@@ -43,6 +43,11 @@ BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 #: that assumes the root breaks here too. ``.test`` is a name reserved for testing; the browser
 #: tests map it to their local server (tests/test_browser.py).
 TEST_SITE_URL = "http://gd-tutorial.test/tutorial/"
+#: The repository address the test site is built with, as the deploy workflow's ``REPO_URL`` gives the
+#: published one: the header's link to the repository, each page's link to the commit it was built from
+#: and the link to CONTRIBUTING.md are then on the test site too. Only followed by a reader, never
+#: requested (the browser tests fail on a request to another host).
+TEST_REPO_URL = "https://github.com/gd-tutorial/gradient-descent-from-scratch"
 
 
 def built_file(site: Path, url: str) -> Path:
@@ -119,10 +124,12 @@ def build_command(site: Path) -> list[str]:
 
 
 def build_env(cache: Path, notebook_cache: Path) -> dict[str, str]:
-    """The environment of a build with the given listing and notebook caches, for :data:`TEST_SITE_URL`."""
+    """The environment of a build with the given listing and notebook caches, for :data:`TEST_SITE_URL`
+    and :data:`TEST_REPO_URL`."""
     return {
         **BUILD_ENV,
         "SITE_URL": TEST_SITE_URL,
+        "REPO_URL": TEST_REPO_URL,
         "TUTORIAL_CACHE_DIR": str(cache),
         "TUTORIAL_NOTEBOOK_CACHE_DIR": str(notebook_cache),
     }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import subprocess
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +18,7 @@ from conftest import (
     DOCS,
     ROOT,
     SNIPPETS,
+    TEST_REPO_URL,
     TEST_SITE_URL,
     SiteBuild,
     build_env,
@@ -213,6 +216,28 @@ def test_every_file_a_page_names_on_this_site_exists(built_site: Path, folder: s
             continue  # another site, or a data: URL
         assert url.startswith(TEST_SITE_URL), f"{reference} leaves the site's folder: {url}"
         assert built_file(built_site, url).is_file(), f"{reference} names {url}, which the site lacks"
+
+
+def git(*arguments: str) -> str:
+    """The output of a git command in this project."""
+    done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("folder", [*nav_pages(), "404.html"])
+def test_every_page_says_which_commit_and_date_it_was_built_from(built_site: Path, folder: str):
+    """The footer names the commit (linked in the repository), whether the files differed from it, and
+    its date (``SOURCE_DATE_EPOCH`` if set, as for a reproducible build), so a reader can report exactly
+    what they saw."""
+    commit = git("rev-parse", "HEAD")
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct"))
+    date = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+    changes = " with local changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    [stamp] = page(built_site, folder).select("footer .md-copyright__build")
+    text = " ".join(stamp.get_text().split())
+    assert text.startswith(f"Built from commit {commit[:10]}{changes} of {date}. "), text
+    [link] = stamp.select("a:has(> code)")
+    assert link["href"] == f"{TEST_REPO_URL}/commit/{commit}"
 
 
 @pytest.mark.parametrize("folder", nav_pages())
