@@ -15,7 +15,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import ROOT
+from conftest import ROOT, TEST_REPO_URL
 from scripts import ScriptRun, run_scripts
 from test_site import nav_sources
 
@@ -151,7 +151,11 @@ def test_exercise_page_is_executed_light_and_downloadable(built_site: Path, exer
     is_executed_light_and_downloadable(built_site, exercise)
 
 
-def test_exercise_index_lists_every_exercise(built_site: Path):
+def test_exercise_index_lists_every_exercise_and_how_to_add_one(built_site: Path):
     soup = BeautifulSoup((built_site / "exercises" / "index.html").read_text(encoding="utf-8"), "lxml")
     links = [a["href"] for a in soup.select("article ol a")]
     assert links == [f"{e.stem}/" for e in EXERCISES]
+    # CONTRIBUTING.md on the repository's default branch (GitHub's HEAD), whatever a fork calls it.
+    guide = [a["href"] for a in soup.select("article a") if a.get_text() == "CONTRIBUTING.md"]
+    assert guide == [f"{TEST_REPO_URL}/blob/HEAD/CONTRIBUTING.md"]
+    assert (ROOT / "CONTRIBUTING.md").is_file()
