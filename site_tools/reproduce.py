@@ -5,11 +5,12 @@ Usage: ``uv run python -m site_tools.reproduce``
 Each build starts from empty caches (listings and notebooks run again), with the build date taken from
 ``SOURCE_DATE_EPOCH`` or, by default, the last commit's date, and for a site address as the deploy
 workflow's build has one (``SITE_URL``, by default :data:`EXAMPLE_SITE_URL`), so that canonical links,
-the sitemap's addresses and social previews are compared too. It prints every file that differs and
-whether the difference is expected. Expected, and only these: the pages that show timings measured
-while the site was built (the "Make it fast" chapter, whose benchmark listings print the times they
-measure; and the search index, which contains that page's text). Everything else (HTML, figures,
-notebooks, sitemap) must be identical: exit status 1 otherwise.
+the sitemap's addresses and social previews are compared too, and with a repository address
+(``REPO_URL``, by default :data:`EXAMPLE_REPO_URL`), for the links to the repository and to the commit.
+It prints every file that differs and whether the difference is expected. Expected, and only these:
+the pages that show timings measured while the site was built (the "Make it fast" chapter, whose
+benchmark listings print the times they measure; and the search index, which contains that page's
+text). Everything else (HTML, figures, notebooks, sitemap) must be identical: exit status 1 otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = {"under-the-hood/make-it-fast/index.html", "search/search_index.json"}
 #: The site address of both builds when ``SITE_URL`` is not set.
 EXAMPLE_SITE_URL = "https://example.org/gradient-descent/"
+#: The repository address of both builds when ``REPO_URL`` is not set.
+EXAMPLE_REPO_URL = "https://github.com/example/gradient-descent"
 
 
 def digest(site: Path) -> dict[str, str]:
@@ -44,6 +47,7 @@ def clean_build(scratch: Path, name: str) -> Path:
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "SITE_URL": os.environ.get("SITE_URL") or EXAMPLE_SITE_URL,
+        "REPO_URL": os.environ.get("REPO_URL") or EXAMPLE_REPO_URL,
         "TUTORIAL_CACHE_DIR": str(scratch / name / "listings"),
         "TUTORIAL_NOTEBOOK_CACHE_DIR": str(scratch / name / "notebooks"),
     }
