@@ -121,9 +121,7 @@ def local_port(built_site: Path) -> Iterator[int]:
 def chromium(local_port: int) -> Iterator[object]:
     """A headless Chromium, shared by the whole session, that finds the site at its address."""
     if not CHROMIUM:
-        message = (
-            "no Chromium found: install Debian's (apt-get install chromium-headless-shell) or set CHROME_PATH"
-        )
+        message = "no Chromium found: apt-get install chromium-headless-shell (Debian), or set CHROME_PATH"
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -161,7 +159,7 @@ class Reader:
         """A reader in the shared tab, at desktop size with ``color_scheme``.
 
         :meth:`close` hands the tab back as a new one is: blank, the pointer at its corner, with no
-        stored data and no permission (or replaces it, should that fail).
+        stored data (or replaces it, should that fail).
         """
         reader = cls.__new__(cls)
         shared.page.set_viewport_size(DESKTOP)
@@ -237,7 +235,6 @@ class Reader:
                 self.page.evaluate("localStorage.clear(); sessionStorage.clear()")  # a palette choice
             self.page.goto("about:blank")  # stops the page's scripts and timers
             self.page.mouse.move(0, 0)  # where a new tab's pointer is: a wheel turns the window
-            self.context.clear_permissions()
         except Error:
             self._shared.renew()  # a page that crashed or hung: the next test gets a new tab
 
@@ -455,6 +452,15 @@ READY = """() => ({
 })"""
 
 
+#: Count the pointer moves of zero length the page is sent from now on.
+COUNT_RESTING_MOVES = """() => {
+    window.restingMoves = 0;
+    addEventListener("pointermove", (event) => {
+        if (!event.movementX && !event.movementY) window.restingMoves += 1;
+    }, {capture: true});
+}"""
+
+
 @pytest.mark.parametrize("reach", ["key", "wheel", "touch"])
 def test_scripts_wait_for_the_reader_then_start(
     chromium: object, shared_tab: SharedTab, site_url: str, reach: str
@@ -478,8 +484,10 @@ def test_scripts_wait_for_the_reader_then_start(
             page.wait_for_function(PREFETCHED_AFTER_THE_LOAD, arg=script)
         # A pointer resting over the page, as the browser reports it when what lies under it changes:
         # a move of zero length (Chromium's headless shell sends one as a page loads, now and then).
+        page.evaluate(COUNT_RESTING_MOVES)
         page.mouse.move(0, 0)  # where the pointer is (``Reader.close``; a new tab's too)
         page.wait_for_timeout(300)  # nothing else would start them
+        assert page.evaluate("window.restingMoves") >= 1, "the browser reported the resting pointer"
         nothing = {"started": False, "copyButtons": 0, "paletteToggles": 0, "slider": False, "scrollY": 0}
         assert page.evaluate(READY) == nothing
         if reach == "key":
@@ -501,6 +509,19 @@ def test_scripts_wait_for_the_reader_then_start(
         assert tab.foreign == []
     finally:
         tab.close()
+
+
+def test_a_move_without_a_length_counts_if_the_pointer_is_somewhere_new(reader: Reader):
+    """Safari before 17 gives pointer moves no length (``movementX``): there, a move starts the scripts
+    if the pointer is somewhere new. (The moves are made up in the page: Chromium gives real ones a
+    length.) The first move only tells where the pointer is; the second is a rest."""
+    page = reader.open("/cheat/", reach=False)
+    started = "document.querySelectorAll('script[src]').length > 0"  # the scripts, added to the page
+    for x, y, starts in [(10, 10, False), (10, 10, False), (11, 10, True)]:
+        page.evaluate(f"dispatchEvent(new PointerEvent('pointermove', {{screenX: {x}, screenY: {y}}}))")
+        assert page.evaluate(started) == starts, (x, y)
+    wait_for_scripts(page)
+    assert reader.errors == []
 
 
 #: Where the heading with this id is in the window, and whether the page is scrolled to its end, once
@@ -611,9 +632,16 @@ RECORD_NEXT_COPY = """() => {
 
 
 def copy_with_the_button(page: object, button: str) -> str:
-    """Click the first copy button that ``button`` selects; return the text the page copied."""
+    """Click the first copy button that ``button`` selects; return the text the page copied.
+
+    The copy succeeded: Material tells the reader so (its dialog, shown only when clipboard.js reports
+    that the browser copied). A message still showing from an earlier copy is put away first.
+    """
+    dialog = page.locator(".md-dialog")
+    dialog.evaluate("element => element.classList.remove('md-dialog--active')")
     page.evaluate(RECORD_NEXT_COPY)
     page.locator(button).first.click()
+    page.locator(".md-dialog--active").filter(has_text="Copied to clipboard").wait_for()
     return page.wait_for_function("window.copiedText").json_value()
 
 
