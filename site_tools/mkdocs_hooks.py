@@ -133,7 +133,7 @@ def _build_stamp(root: Path) -> dict[str, object]:
         return done.stdout.strip() if done.returncode == 0 else ""
 
     commit = git("rev-parse", "HEAD")
-    if commit and "SOURCE_DATE_EPOCH" not in os.environ:
+    if commit and not os.environ.get("SOURCE_DATE_EPOCH"):
         os.environ["SOURCE_DATE_EPOCH"] = git("log", "-1", "--format=%ct")
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or datetime.now(UTC).timestamp())
     return {

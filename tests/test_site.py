@@ -224,15 +224,21 @@ def git(*arguments: str) -> str:
     return done.stdout.strip()
 
 
+@cache
+def build_stamp() -> tuple[str, str, str]:
+    """The commit this copy is at, " with local changes" if its tracked files differ, and the build date
+    (``SOURCE_DATE_EPOCH`` if set, as for a reproducible build, else the commit's), as git tells them."""
+    commit = git("rev-parse", "HEAD")
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct"))
+    changes = " with local changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    return commit, changes, datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
+
+
 @pytest.mark.parametrize("folder", [*nav_pages(), "404.html"])
 def test_every_page_says_which_commit_and_date_it_was_built_from(built_site: Path, folder: str):
     """The footer names the commit (linked in the repository), whether the files differed from it, and
-    its date (``SOURCE_DATE_EPOCH`` if set, as for a reproducible build), so a reader can report exactly
-    what they saw."""
-    commit = git("rev-parse", "HEAD")
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or git("log", "-1", "--format=%ct"))
-    date = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
-    changes = " with local changes" if git("status", "--porcelain", "--untracked-files=no") else ""
+    its date, so a reader can report exactly what they saw."""
+    commit, changes, date = build_stamp()
     [stamp] = page(built_site, folder).select("footer .md-copyright__build")
     text = " ".join(stamp.get_text().split())
     assert text.startswith(f"Built from commit {commit[:10]}{changes} of {date}. "), text
