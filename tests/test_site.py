@@ -283,9 +283,7 @@ def test_builds_after_the_first_run_nothing_and_give_the_same_bytes(
     # that the hooks wrap or replace.
     for name, value in build_env(site_build.cache, site_build.notebook_cache).items():
         monkeypatch.setenv(name, value)
-    git = ["git", "log", "-1", "--format=%ct"]
-    commit_time = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", commit_time)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", git("log", "-1", "--format=%ct"))
     monkeypatch.setenv("PYTHONBREAKPOINT", "0")
     for owner, name in [
         (search_plugin, "Parser"),
